@@ -1,0 +1,55 @@
+// Builds the app when build/ is missing or was made from other sources, so `npm start` on a
+// fresh clone or after a `git pull` always serves what the sources say.
+// With --stamp it only records that build/ matches the sources (after `npm run build`).
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const stampPath = join(root, 'build', '.source-hash');
+const inputs = [
+	'src',
+	'static',
+	'svelte.config.js',
+	'vite.config.ts',
+	'package-lock.json',
+	'server/app.ts'
+];
+
+/** @param {string} path @returns {Generator<string>} */
+function* files(path) {
+	if (!existsSync(path)) return;
+	if (statSync(path).isDirectory()) {
+		for (const entry of readdirSync(path).sort()) yield* files(join(path, entry));
+	} else {
+		yield path;
+	}
+}
+
+function sourceHash() {
+	const hash = createHash('sha256');
+	for (const input of inputs) {
+		for (const file of files(join(root, input))) {
+			hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+		}
+	}
+	return hash.digest('hex');
+}
+
+const current = sourceHash();
+if (process.argv.includes('--stamp')) {
+	writeFileSync(stampPath, current);
+} else {
+	const built = existsSync(stampPath) ? readFileSync(stampPath, 'utf8') : '';
+	if (built !== current) {
+		console.log('Building Dropcall (the build is missing or older than the sources)…');
+		const vite = join(root, 'node_modules', '.bin', 'vite');
+		const result = spawnSync(vite, ['build', '--logLevel', 'warn'], {
+			cwd: root,
+			stdio: 'inherit'
+		});
+		if (result.status !== 0) process.exit(result.status ?? 1);
+		writeFileSync(stampPath, current);
+	}
+}

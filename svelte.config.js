@@ -1,0 +1,13 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		// Every page renders in the browser; the Node server serves this fallback for any app route.
+		adapter: adapter({ fallback: 'index.html' })
+	}
+};
+
+export default config;
