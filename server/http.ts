@@ -1,0 +1,116 @@
+/** Plain HTTP around the app: security headers, the health route and the built files. */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import sirv from 'sirv';
+
+export type Next = () => void;
+export type Handler = (request: IncomingMessage, response: ServerResponse, next: Next) => void;
+
+const PERMISSIONS_POLICY = [
+	'camera=(self)',
+	'microphone=(self)',
+	'display-capture=(self)',
+	'screen-wake-lock=(self)',
+	'speaker-selection=(self)',
+	'geolocation=()',
+	'payment=()',
+	'usb=()'
+].join(', ');
+
+/**
+ * SvelteKit's single-page fallback starts the app from an inline script; the policy allows
+ * exactly that script by its hash, so no other inline script can run.
+ */
+export function contentSecurityPolicy(indexHtml: string | undefined): string {
+	const hashes = [...(indexHtml ?? '').matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+		(match) =>
+			`'sha256-${createHash('sha256')
+				.update(match[1] ?? '')
+				.digest('base64')}'`
+	);
+	return [
+		"default-src 'self'",
+		`script-src 'self' ${hashes.join(' ')}`.trim(),
+		// Svelte sets inline styles for layout values and transitions.
+		"style-src 'self' 'unsafe-inline'",
+		"img-src 'self' data: blob:",
+		"media-src 'self' blob:",
+		"connect-src 'self'",
+		"worker-src 'self'",
+		"manifest-src 'self'",
+		"font-src 'self'",
+		"object-src 'none'",
+		"base-uri 'none'",
+		"form-action 'self'",
+		"frame-ancestors 'none'"
+	].join('; ');
+}
+
+export function securityHeaders(csp: string | undefined): Handler {
+	return (_request, response, next) => {
+		if (csp) response.setHeader('Content-Security-Policy', csp);
+		response.setHeader('Referrer-Policy', 'no-referrer');
+		response.setHeader('X-Content-Type-Options', 'nosniff');
+		response.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+		response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+		next();
+	};
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+	response.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Cache-Control': 'no-store'
+	});
+	response.end(JSON.stringify(body));
+}
+
+export function healthRoute(counts: () => Record<string, number>): Handler {
+	const startedAt = Date.now();
+	return (request, response, next) => {
+		if (request.url?.split('?')[0] !== '/healthz') return next();
+		if (request.method !== 'GET' && request.method !== 'HEAD') {
+			return sendJson(response, 405, { ok: false, error: 'Use GET' });
+		}
+		sendJson(response, 200, {
+			ok: true,
+			uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+			...counts()
+		});
+	};
+}
+
+export interface StaticApp {
+	handler: Handler;
+	csp: string;
+}
+
+/** Serves the built app; any app route without a file gets the single-page fallback. */
+export function staticApp(dir: string): StaticApp {
+	const indexPath = join(dir, 'index.html');
+	if (!existsSync(indexPath)) {
+		throw new Error(`No built app in ${dir}: run "npm run build" (npm start does it for you)`);
+	}
+	const serve = sirv(dir, {
+		single: 'index.html',
+		etag: true,
+		gzip: false,
+		setHeaders(response, pathname) {
+			// Hashed file names never change content; everything else must be revalidated.
+			response.setHeader(
+				'Cache-Control',
+				pathname.startsWith('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+			);
+		}
+	});
+	return {
+		csp: contentSecurityPolicy(readFileSync(indexPath, 'utf8')),
+		handler: (request, response, next) => serve(request, response, next)
+	};
+}
+
+export function notFound(): Handler {
+	return (_request, response) => sendJson(response, 404, { ok: false, error: 'Not found' });
+}

@@ -1,0 +1,178 @@
+/**
+ * The one declaration of Dropcall's Socket.IO protocol: every event, its payload schema and
+ * its answer. The server validates with these schemas; the client's types come from them.
+ */
+import * as v from 'valibot';
+
+export const MIN_SEATS = 2;
+export const MAX_SEATS = 8;
+export const DEFAULT_SEATS = 4;
+export const MAX_NAME_LENGTH = 40;
+/** Socket.IO refuses any single message larger than this, whatever the event. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** 128 random bits, base64url: the room id is the invite link's secret. */
+const idPattern = /^[A-Za-z0-9_-]{22}$/;
+/** Peer ids are public within a room; 96 bits keep them unique without a registry lookup. */
+const peerIdPattern = /^[A-Za-z0-9_-]{16}$/;
+const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
+
+export const RoomIdSchema = v.pipe(v.string(), v.regex(idPattern, 'Not a room id'));
+export const PeerIdSchema = v.pipe(v.string(), v.regex(peerIdPattern, 'Not a peer id'));
+export const TokenSchema = v.pipe(v.string(), v.regex(tokenPattern, 'Not a token'));
+
+/**
+ * What a joiner must bring: nothing, a microphone, or a camera and a microphone.
+ * 'video' includes audio because a silent camera tile is never what a room asks for.
+ */
+export const DeviceRuleSchema = v.picklist(['none', 'audio', 'video']);
+export type DeviceRule = v.InferOutput<typeof DeviceRuleSchema>;
+
+// Control characters and bidi overrides would let one name disguise itself as another.
+// eslint-disable-next-line no-control-regex
+const unsafeNameCharacters = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+export const DisplayNameSchema = v.pipe(
+	v.string(),
+	v.maxLength(MAX_NAME_LENGTH * 4, 'Name is too long'),
+	v.trim(),
+	v.minLength(1, 'Name is empty'),
+	v.maxLength(MAX_NAME_LENGTH, `Name is longer than ${MAX_NAME_LENGTH} characters`),
+	v.check((name) => !unsafeNameCharacters.test(name), 'Name has control characters')
+);
+
+export const MediaSchema = v.strictObject({ audio: v.boolean(), video: v.boolean() });
+export type Media = v.InferOutput<typeof MediaSchema>;
+
+export function meetsDeviceRule(rule: DeviceRule, media: Media): boolean {
+	if (rule === 'video') return media.audio && media.video;
+	if (rule === 'audio') return media.audio;
+	return true;
+}
+
+export const CreateRoomSchema = v.strictObject({
+	seats: v.pipe(v.number(), v.integer(), v.minValue(MIN_SEATS), v.maxValue(MAX_SEATS)),
+	devices: DeviceRuleSchema
+});
+export type CreateRoomRequest = v.InferOutput<typeof CreateRoomSchema>;
+
+export const PeekRoomSchema = v.strictObject({ roomId: RoomIdSchema });
+export type PeekRoomRequest = v.InferOutput<typeof PeekRoomSchema>;
+
+export const JoinRoomSchema = v.strictObject({
+	roomId: RoomIdSchema,
+	name: DisplayNameSchema,
+	media: MediaSchema,
+	resumeToken: v.optional(TokenSchema)
+});
+export type JoinRoomRequest = v.InferOutput<typeof JoinRoomSchema>;
+
+export const UpdateMediaSchema = v.strictObject({ media: MediaSchema });
+export type UpdateMediaRequest = v.InferOutput<typeof UpdateMediaSchema>;
+
+/** The server never parses SDP; it checks only the shape and the size. */
+const SessionDescriptionSchema = v.strictObject({
+	type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']),
+	sdp: v.pipe(v.string(), v.maxLength(48 * 1024))
+});
+const IceCandidateSchema = v.strictObject({
+	candidate: v.pipe(v.string(), v.maxLength(2048)),
+	sdpMid: v.nullish(v.pipe(v.string(), v.maxLength(64))),
+	sdpMLineIndex: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1024))),
+	usernameFragment: v.nullish(v.pipe(v.string(), v.maxLength(256)))
+});
+
+// Unknown top-level keys are dropped rather than refused, so a forged `from` is simply
+// replaced by the server's own stamp.
+export const SignalSchema = v.union([
+	v.object({ to: PeerIdSchema, description: SessionDescriptionSchema }),
+	// A null candidate is the end-of-candidates marker.
+	v.object({ to: PeerIdSchema, candidate: v.nullable(IceCandidateSchema) })
+]);
+export type SignalRequest = v.InferOutput<typeof SignalSchema>;
+export type SignalPayload =
+	| { description: v.InferOutput<typeof SessionDescriptionSchema> }
+	| { candidate: v.InferOutput<typeof IceCandidateSchema> | null };
+export type RelayedSignal = SignalPayload & { from: string };
+
+export const errorCodes = [
+	'invalid-request',
+	'too-large',
+	'room-not-found',
+	'room-full',
+	'devices-required',
+	'not-in-room',
+	'peer-not-found',
+	'already-joined',
+	'server-stopping'
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface RoomInfo {
+	seats: number;
+	taken: number;
+	devices: DeviceRule;
+}
+
+export interface ProtocolError {
+	code: ErrorCode;
+	message: string;
+	/** Present with room-full and devices-required so the UI can say the numbers. */
+	room?: RoomInfo;
+}
+
+export type Result<T> = ({ ok: true } & T) | { ok: false; error: ProtocolError };
+export type Ack<T> = (result: Result<T>) => void;
+
+export interface PeerInfo {
+	id: string;
+	name: string;
+	media: Media;
+	/** Their connection dropped; the seat is held for them for the resume grace. */
+	isAway: boolean;
+}
+
+export interface IceServer {
+	urls: string | string[];
+	username?: string;
+	credential?: string;
+}
+
+export interface JoinAnswer {
+	self: PeerInfo;
+	peers: PeerInfo[];
+	room: RoomInfo;
+	iceServers: IceServer[];
+	/** Sent back on reconnect to keep the same seat and id within the grace period. */
+	resumeToken: string;
+	/** Whether this join took over a held seat rather than taking a new one. */
+	resumed: boolean;
+}
+
+export interface ClientToServer {
+	'room:create': (request: CreateRoomRequest, ack: Ack<{ roomId: string }>) => void;
+	'room:peek': (request: PeekRoomRequest, ack: Ack<{ room: RoomInfo }>) => void;
+	'room:join': (request: JoinRoomRequest, ack: Ack<JoinAnswer>) => void;
+	'room:leave': (ack: Ack<object>) => void;
+	'peer:media': (request: UpdateMediaRequest, ack: Ack<object>) => void;
+	signal: (request: SignalRequest, ack: Ack<object>) => void;
+}
+
+export interface ServerToClient {
+	'peer:joined': (peer: PeerInfo) => void;
+	'peer:updated': (peer: PeerInfo) => void;
+	'peer:left': (event: { id: string }) => void;
+	signal: (signal: RelayedSignal) => void;
+	/** The server is shutting down; rooms live in its memory and end with it. */
+	'server:stopping': () => void;
+}
+
+/** Every event a client may send, so the server can refuse anything else by name. */
+export const clientEvents = [
+	'room:create',
+	'room:peek',
+	'room:join',
+	'room:leave',
+	'peer:media',
+	'signal'
+] as const satisfies readonly (keyof ClientToServer)[];
