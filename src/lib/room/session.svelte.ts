@@ -1,0 +1,154 @@
+/**
+ * One person's membership of one room: joining, presence, reconnecting with the same seat,
+ * leaving. The room page creates it and hands it to components through context.
+ */
+import { createContext } from 'svelte';
+import type {
+	IceServer,
+	Media,
+	PeerInfo,
+	ProtocolError,
+	RelayedSignal,
+	RoomInfo
+} from '../protocol';
+import { getSocket, request, type DropcallSocket } from '../socket';
+
+export type SessionStatus =
+	'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'ended' | 'stopping';
+
+export class RoomSession {
+	readonly roomId: string;
+	status = $state<SessionStatus>('idle');
+	room = $state<RoomInfo>();
+	self = $state<PeerInfo>();
+	peers = $state<PeerInfo[]>([]);
+	iceServers = $state<IceServer[]>([]);
+	error = $state<ProtocolError>();
+
+	/** Everyone in the room, you first. */
+	readonly people = $derived(this.self ? [this.self, ...this.peers] : this.peers);
+	readonly isInRoom = $derived(this.status === 'joined' || this.status === 'reconnecting');
+
+	#socket: DropcallSocket;
+	#resumeToken: string | undefined;
+	#name = '';
+	#media: Media = { audio: false, video: false };
+	// Plain callbacks, not UI state: nothing renders from this set.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#signalListeners = new Set<(signal: RelayedSignal) => void>();
+	#unsubscribe: () => void;
+
+	constructor(roomId: string, socket: DropcallSocket = getSocket()) {
+		this.roomId = roomId;
+		this.#socket = socket;
+		const handlers = {
+			'peer:joined': (peer: PeerInfo) => {
+				this.peers = [...this.peers.filter((other) => other.id !== peer.id), peer];
+			},
+			'peer:updated': (peer: PeerInfo) => {
+				this.peers = this.peers.map((other) => (other.id === peer.id ? peer : other));
+			},
+			'peer:left': ({ id }: { id: string }) => {
+				this.peers = this.peers.filter((other) => other.id !== id);
+			},
+			signal: (signal: RelayedSignal) => {
+				for (const listener of this.#signalListeners) listener(signal);
+			},
+			'server:stopping': () => {
+				if (this.isInRoom) this.status = 'stopping';
+			},
+			disconnect: () => {
+				if (this.status === 'joined') this.status = 'reconnecting';
+			},
+			connect: () => {
+				if (this.status === 'reconnecting' || this.status === 'stopping') void this.#resume();
+			}
+		} as const;
+		for (const [event, handler] of Object.entries(handlers)) {
+			socket.on(event as 'connect', handler as () => void);
+		}
+		this.#unsubscribe = () => {
+			for (const [event, handler] of Object.entries(handlers)) {
+				socket.off(event as 'connect', handler as () => void);
+			}
+		};
+	}
+
+	/** Reads the room's size and device rule before joining. */
+	async peek(): Promise<void> {
+		const answer = await request('room:peek', { roomId: this.roomId });
+		if (answer.ok) {
+			this.room = answer.room;
+			this.error = undefined;
+		} else {
+			this.error = answer.error;
+			if (answer.error.code === 'room-not-found') this.status = 'ended';
+		}
+	}
+
+	async join(name: string, media: Media): Promise<boolean> {
+		this.#name = name;
+		this.#media = media;
+		this.status = 'joining';
+		return this.#sendJoin();
+	}
+
+	async #resume(): Promise<void> {
+		const isJoined = await this.#sendJoin();
+		if (!isJoined) {
+			this.status = this.error?.code === 'room-not-found' ? 'ended' : 'left';
+			this.peers = [];
+		}
+	}
+
+	async #sendJoin(): Promise<boolean> {
+		const answer = await request('room:join', {
+			roomId: this.roomId,
+			name: this.#name,
+			media: this.#media,
+			...(this.#resumeToken ? { resumeToken: this.#resumeToken } : {})
+		});
+		if (!answer.ok) {
+			this.error = answer.error;
+			this.room = answer.error.room ?? this.room;
+			if (this.status === 'joining') this.status = 'idle';
+			return false;
+		}
+		this.error = undefined;
+		this.self = answer.self;
+		this.peers = answer.peers;
+		this.room = answer.room;
+		this.iceServers = answer.iceServers;
+		this.#resumeToken = answer.resumeToken;
+		this.status = 'joined';
+		return true;
+	}
+
+	async setMedia(media: Media): Promise<void> {
+		this.#media = media;
+		if (this.self) this.self = { ...this.self, media };
+		if (this.status === 'joined') await request('peer:media', { media });
+	}
+
+	onSignal(listener: (signal: RelayedSignal) => void): () => void {
+		this.#signalListeners.add(listener);
+		return () => this.#signalListeners.delete(listener);
+	}
+
+	async leave(): Promise<void> {
+		if (!this.isInRoom) return;
+		this.status = 'left';
+		this.peers = [];
+		this.#resumeToken = undefined;
+		await request('room:leave');
+	}
+
+	/** Leaves (if still in the room) and stops listening; the page calls it when it goes away. */
+	dispose(): void {
+		if (this.isInRoom) this.#socket.emit('room:leave', () => {});
+		this.#unsubscribe();
+		this.#signalListeners.clear();
+	}
+}
+
+export const [getRoomSession, setRoomSession] = createContext<RoomSession>();
