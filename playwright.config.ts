@@ -1,0 +1,37 @@
+import { defineConfig } from '@playwright/test';
+import { baseArgs, chromiumPath, fakeDeviceArgs } from './tests/e2e/browser';
+
+const port = Number(process.env.E2E_PORT ?? 4317);
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	// Calls in parallel starve each other on a 2-core machine and flake.
+	workers: 1,
+	fullyParallel: false,
+	retries: process.env.CI ? 1 : 0,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+	use: {
+		baseURL: `http://127.0.0.1:${port}`,
+		browserName: 'chromium',
+		launchOptions: {
+			executablePath: chromiumPath(),
+			args: [...baseArgs, ...fakeDeviceArgs]
+		},
+		permissions: ['camera', 'microphone', 'clipboard-read', 'clipboard-write'],
+		trace: 'retain-on-failure'
+	},
+	webServer: {
+		command: 'node scripts/build-if-stale.js && tsx server/index.ts',
+		url: `http://127.0.0.1:${port}/healthz`,
+		reuseExistingServer: false,
+		timeout: 120_000,
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			QUIET: '1',
+			RESUME_GRACE_SECONDS: '3'
+		}
+	}
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../../server/config';
+
+describe('configuration', () => {
+	it('has working defaults', () => {
+		const config = readConfig({});
+		expect(config).toMatchObject({
+			port: 3000,
+			host: '0.0.0.0',
+			emptyRoomSeconds: 300,
+			resumeGraceSeconds: 15,
+			maxSeats: 8
+		});
+		expect(config.iceServers[0]?.urls).toMatch(/^stun:/);
+	});
+
+	it('reads every documented variable', () => {
+		const config = readConfig({
+			PORT: '8080',
+			HOST: '127.0.0.1',
+			ICE_SERVERS: '[{"urls":["turn:turn.example.org:3478"],"username":"u","credential":"c"}]',
+			EMPTY_ROOM_SECONDS: '0',
+			RESUME_GRACE_SECONDS: '30',
+			MAX_SEATS: '6'
+		});
+		expect(config).toMatchObject({
+			port: 8080,
+			host: '127.0.0.1',
+			emptyRoomSeconds: 0,
+			resumeGraceSeconds: 30,
+			maxSeats: 6,
+			iceServers: [{ urls: ['turn:turn.example.org:3478'], username: 'u', credential: 'c' }]
+		});
+	});
+
+	it.each([
+		[{ PORT: 'eighty' }, 'PORT'],
+		[{ PORT: '70000' }, 'PORT'],
+		[{ MAX_SEATS: '20' }, 'MAX_SEATS'],
+		[{ MAX_SEATS: '1' }, 'MAX_SEATS'],
+		[{ RESUME_GRACE_SECONDS: '-1' }, 'RESUME_GRACE_SECONDS'],
+		[{ EMPTY_ROOM_SECONDS: '1.5' }, 'EMPTY_ROOM_SECONDS'],
+		[{ ICE_SERVERS: 'stun:x' }, 'ICE_SERVERS'],
+		[{ ICE_SERVERS: '[{"urls":"http://x"}]' }, 'ICE_SERVERS']
+	])('stops with a message naming the bad variable: %o', (env, name) => {
+		expect(() => readConfig(env)).toThrow(ConfigError);
+		expect(() => readConfig(env)).toThrow(name);
+	});
+});
