@@ -5,6 +5,7 @@
 import { createContext } from 'svelte';
 import type {
 	IceServer,
+	JoinAnswer,
 	Media,
 	PeerInfo,
 	ProtocolError,
@@ -24,6 +25,8 @@ export class RoomSession {
 	peers = $state<PeerInfo[]>([]);
 	iceServers = $state<IceServer[]>([]);
 	error = $state<ProtocolError>();
+	/** The latest join (or resume) answer, for features that start from what it carries. */
+	answer = $state.raw<JoinAnswer>();
 
 	/** Everyone in the room, you first. */
 	readonly people = $derived(this.self ? [this.self, ...this.peers] : this.peers);
@@ -115,6 +118,7 @@ export class RoomSession {
 			return false;
 		}
 		this.error = undefined;
+		this.answer = answer;
 		this.self = answer.self;
 		this.peers = answer.peers;
 		this.room = answer.room;
