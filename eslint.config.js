@@ -20,7 +20,10 @@ export default ts.config(
 				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }
 			],
 			// Plain links are fine: the app has no base path to resolve.
-			'svelte/no-navigation-without-resolve': 'off'
+			'svelte/no-navigation-without-resolve': 'off',
+			// Our state classes keep listener sets and connection maps that nothing renders;
+			// reactive collections there would only add cost. Rendered state uses SvelteMap.
+			'svelte/prefer-svelte-reactivity': 'off'
 		}
 	},
 	{

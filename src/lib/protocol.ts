@@ -41,7 +41,16 @@ export const DisplayNameSchema = v.pipe(
 	v.check((name) => !unsafeNameCharacters.test(name), 'Name has control characters')
 );
 
-export const MediaSchema = v.strictObject({ audio: v.boolean(), video: v.boolean() });
+/**
+ * What a person brings to the call: `audio` and `video` say they have a microphone or camera
+ * track (what a room's device rule checks); `muted` and `screen` say how they are using them.
+ */
+export const MediaSchema = v.strictObject({
+	audio: v.boolean(),
+	video: v.boolean(),
+	muted: v.optional(v.boolean()),
+	screen: v.optional(v.boolean())
+});
 export type Media = v.InferOutput<typeof MediaSchema>;
 
 export function meetsDeviceRule(rule: DeviceRule, media: Media): boolean {

@@ -28,7 +28,14 @@ export async function joinRoom(page: Page, link: string, name: string): Promise<
 	await page.getByRole('button', { name: 'Join' }).click();
 }
 
+/** Opens the room's side panel when it is closed (it starts closed on narrow screens). */
+export async function openPanel(page: Page): Promise<void> {
+	const toggle = page.getByRole('button', { name: /^People/ });
+	if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+}
+
 export async function expectPeople(page: Page, names: string[]): Promise<void> {
+	await openPanel(page);
 	const people = page.getByRole('list', { name: 'People' }).getByRole('listitem');
 	await expect(people).toHaveCount(names.length);
 	for (const name of names) await expect(people.filter({ hasText: name })).toHaveCount(1);
@@ -41,4 +48,28 @@ export function launchWithoutDevices(): Promise<Browser> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
 	await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: false });
+}
+
+/** The tile of one person (or one screen), found by its accessible name. */
+export function tile(page: Page, name: string) {
+	return page.getByRole('figure', { name, exact: true });
+}
+
+/** Their video is decoding: frames keep arriving, not merely a stream attached. */
+export async function expectVideoFrames(page: Page, name: string): Promise<void> {
+	const video = tile(page, name).locator('video');
+	await expect(video).toHaveCount(1);
+	const frames = () =>
+		video.evaluate(
+			(element: HTMLVideoElement) => element.getVideoPlaybackQuality().totalVideoFrames
+		);
+	await expect.poll(frames, { timeout: 15_000 }).toBeGreaterThan(0);
+	const seen = await frames();
+	await expect.poll(frames, { timeout: 15_000 }).toBeGreaterThan(seen + 5);
+}
+
+/** An audio-only or device-less tile: an avatar, no video. */
+export async function expectNoVideo(page: Page, name: string): Promise<void> {
+	await expect(tile(page, name)).toBeVisible();
+	await expect(tile(page, name).locator('video')).toHaveCount(0);
 }

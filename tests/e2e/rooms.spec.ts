@@ -78,6 +78,10 @@ for (const [label, viewport] of [
 		await page.getByRole('textbox', { name: 'Your name' }).fill('Ana');
 		await screenshot(page, `lobby-${label}`);
 		const link = await createRoom(page, { name: 'Ana' });
+		await expect(page.getByRole('button', { name: 'Camera', exact: true })).toHaveAttribute(
+			'aria-pressed',
+			'true'
+		);
 		await screenshot(page, `join-${label}`);
 		await page.getByRole('button', { name: 'Join' }).click();
 		const other = await context.browser()!.newContext({ viewport });

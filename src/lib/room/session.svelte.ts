@@ -36,8 +36,6 @@ export class RoomSession {
 	#resumeToken: string | undefined;
 	#name = '';
 	#media: Media = { audio: false, video: false };
-	// Plain callbacks, not UI state: nothing renders from this set.
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#signalListeners = new Set<(signal: RelayedSignal) => void>();
 	#unsubscribe: () => void;
 
@@ -129,6 +127,7 @@ export class RoomSession {
 	}
 
 	async setMedia(media: Media): Promise<void> {
+		if (JSON.stringify(media) === JSON.stringify(this.#media)) return;
 		this.#media = media;
 		if (this.self) this.self = { ...this.self, media };
 		if (this.status === 'joined') await request('peer:media', { media });

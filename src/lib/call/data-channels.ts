@@ -1,0 +1,11 @@
+/**
+ * The data channels every peer connection carries, with the fixed ids both sides use to
+ * open them as negotiated channels. Chat, whiteboard and game traffic never touches the server.
+ */
+export const DATA_CHANNELS = [
+	{ name: 'chat', id: 0 },
+	{ name: 'board', id: 1 },
+	{ name: 'game', id: 2 }
+] as const;
+
+export type DataChannelName = (typeof DATA_CHANNELS)[number]['name'];

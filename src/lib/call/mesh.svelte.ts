@@ -1,0 +1,147 @@
+/**
+ * The call: one Peer per other person in the room, kept in step with the room's presence,
+ * all fed the same local tracks. Data-channel features (chat, whiteboard, game) reach every
+ * peer through `onMessage`, `onChannelOpen`, `send` and `broadcast`.
+ */
+import { createContext, untrack } from 'svelte';
+import { SvelteMap } from 'svelte/reactivity';
+import type { PeerInfo, RelayedSignal, SignalPayload } from '../protocol';
+import { request } from '../socket';
+import type { RoomSession } from '../room/session.svelte';
+import type { DataChannelName } from './data-channels';
+import type { LocalMedia } from './local-media.svelte';
+import { Peer } from './peer.svelte';
+import { sendLimitsFor } from './send-limits';
+
+type MessageListener = (peer: Peer, data: string) => void;
+type OpenListener = (peer: Peer) => void;
+
+export class Mesh {
+	readonly peers = new SvelteMap<string, Peer>();
+
+	#session: RoomSession;
+	#local: LocalMedia;
+	#messageListeners = new Map<DataChannelName, Set<MessageListener>>();
+	#openListeners = new Map<DataChannelName, Set<OpenListener>>();
+	#stopEffects: () => void;
+	#stopSignals: () => void;
+
+	constructor(session: RoomSession, local: LocalMedia) {
+		this.#session = session;
+		this.#local = local;
+		this.#stopSignals = session.onSignal((signal) => this.#onSignal(signal));
+		this.#stopEffects = $effect.root(() => {
+			$effect(() => {
+				const [people, selfId] = [session.peers, session.self?.id];
+				untrack(() => this.#sync(people, selfId));
+			});
+			$effect(() => {
+				const tracks = {
+					audio: local.audioTrack,
+					camera: local.videoTrack,
+					screen: local.screenTrack
+				};
+				for (const peer of this.peers.values()) void peer.setTracks(tracks);
+			});
+			$effect(() => {
+				const limits = sendLimitsFor(this.peers.size + 1);
+				for (const peer of this.peers.values()) void peer.setLimits(limits);
+			});
+			$effect(() => {
+				// Tell the room what we send, so their tiles show video or an avatar and the mic mark.
+				const media = local.media;
+				if (session.status === 'joined') untrack(() => void session.setMedia(media));
+			});
+		});
+	}
+
+	onMessage(channel: DataChannelName, listener: MessageListener): () => void {
+		return addTo(this.#messageListeners, channel, listener);
+	}
+
+	onChannelOpen(channel: DataChannelName, listener: OpenListener): () => void {
+		return addTo(this.#openListeners, channel, listener);
+	}
+
+	/** Sends to every peer whose channel is open; returns the ids it could not reach. */
+	broadcast(channel: DataChannelName, message: string): string[] {
+		const missed: string[] = [];
+		for (const peer of this.peers.values()) {
+			if (!peer.send(channel, message)) missed.push(peer.id);
+		}
+		return missed;
+	}
+
+	send(peerId: string, channel: DataChannelName, message: string): boolean {
+		return this.peers.get(peerId)?.send(channel, message) ?? false;
+	}
+
+	/** Closes every connection; the local tracks belong to LocalMedia and stay its to stop. */
+	dispose(): void {
+		this.#stopEffects();
+		this.#stopSignals();
+		for (const peer of this.peers.values()) peer.close();
+		this.peers.clear();
+	}
+
+	#sync(people: PeerInfo[], selfId: string | undefined): void {
+		if (!selfId) return;
+		const present = new Set(people.map((person) => person.id));
+		for (const [id, peer] of this.peers) {
+			if (!present.has(id)) {
+				peer.close();
+				this.peers.delete(id);
+			}
+		}
+		for (const person of people) {
+			const existing = this.peers.get(person.id);
+			// A connection that never came up while they were away (or we were) is started
+			// afresh: its offer or answer may have been lost with the signaling connection.
+			if (existing && !person.isAway && existing.state !== 'connected' && existing.isStale) {
+				existing.close();
+				this.peers.delete(person.id);
+			}
+			if (!this.peers.has(person.id) && !person.isAway) this.#connect(person.id, selfId);
+		}
+	}
+
+	#connect(remoteId: string, selfId: string): Peer {
+		const peer = new Peer({
+			selfId,
+			remoteId,
+			iceServers: this.#session.iceServers,
+			signal: (payload: SignalPayload) => void request('signal', { to: remoteId, ...payload }),
+			onChannelOpen: (peer, channel) => {
+				for (const listener of this.#openListeners.get(channel) ?? []) listener(peer);
+			},
+			onChannelMessage: (peer, channel, data) => {
+				for (const listener of this.#messageListeners.get(channel) ?? []) listener(peer, data);
+			}
+		});
+		this.peers.set(remoteId, peer);
+		void peer.setTracks({
+			audio: this.#local.audioTrack,
+			camera: this.#local.videoTrack,
+			screen: this.#local.screenTrack
+		});
+		void peer.setLimits(sendLimitsFor(this.peers.size + 1));
+		return peer;
+	}
+
+	#onSignal({ from, ...payload }: RelayedSignal): void {
+		const selfId = this.#session.self?.id;
+		if (!selfId) return;
+		// A signal can outrun the presence update that announces its sender.
+		const peer = this.peers.get(from) ?? this.#connect(from, selfId);
+		void peer.handleSignal(payload as SignalPayload);
+	}
+}
+
+function addTo<T>(map: Map<DataChannelName, Set<T>>, key: DataChannelName, value: T): () => void {
+	let set = map.get(key);
+	if (!set) map.set(key, (set = new Set()));
+	set.add(value);
+	return () => set.delete(value);
+}
+
+export const [getMesh, setMesh] = createContext<Mesh>();

@@ -1,0 +1,307 @@
+/**
+ * One remote person: their RTCPeerConnection, its data channels and their incoming media.
+ * Reads top to bottom like the perfect negotiation example of the WebRTC spec
+ * (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example).
+ *
+ * Every connection carries three transceivers, created once by the initiating side in a fixed
+ * order: microphone, camera, screen. Tracks come and go with replaceTrack on these, so turning
+ * a camera on late, switching cameras or sharing a screen never renegotiates.
+ */
+import type { IceServer, SignalPayload } from '../protocol';
+import { DATA_CHANNELS, type DataChannelName } from './data-channels';
+import type { SendLimits } from './send-limits';
+
+export type PeerState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+export interface PeerOptions {
+	selfId: string;
+	remoteId: string;
+	iceServers: IceServer[];
+	signal: (payload: SignalPayload) => void;
+	onChannelOpen?: (peer: Peer, channel: DataChannelName) => void;
+	onChannelMessage?: (peer: Peer, channel: DataChannelName, data: string) => void;
+}
+
+const TRANSCEIVERS = ['audio', 'camera', 'screen'] as const;
+type TransceiverRole = (typeof TRANSCEIVERS)[number];
+
+/** How long ICE may stay 'disconnected' (a brief network wobble) before we restart it. */
+const DISCONNECTED_RESTART_MS = 4000;
+const STALE_AFTER_MS = 5000;
+
+export class Peer {
+	readonly id: string;
+	/** The polite side yields when both sides offer at once; decided from the two ids. */
+	readonly polite: boolean;
+	/** The side that creates the transceivers and the first offer; the other only answers. */
+	readonly isInitiator: boolean;
+	readonly pc: RTCPeerConnection;
+
+	state = $state<PeerState>('connecting');
+	error = $state<string>();
+	/** Their microphone and camera, for the tile's <video> and <audio>. */
+	cameraStream = $state.raw<MediaStream>(new MediaStream());
+	screenStream = $state.raw<MediaStream>(new MediaStream());
+	audioStream = $state.raw<MediaStream>(new MediaStream());
+
+	#createdAt = Date.now();
+	#options: PeerOptions;
+	#signal: (payload: SignalPayload) => void;
+	#channels = new Map<DataChannelName, RTCDataChannel>();
+	#makingOffer = false;
+	#ignoreOffer = false;
+	#isSettingRemoteAnswerPending = false;
+	#restartTimer: ReturnType<typeof setTimeout> | undefined;
+	#tracks: Record<TransceiverRole, MediaStreamTrack | null> = {
+		audio: null,
+		camera: null,
+		screen: null
+	};
+	#limits: SendLimits | undefined;
+
+	constructor(options: PeerOptions) {
+		this.id = options.remoteId;
+		this.polite = options.selfId < options.remoteId;
+		this.isInitiator = !this.polite;
+		this.#options = options;
+		this.#signal = options.signal;
+		const pc = new RTCPeerConnection({
+			iceServers: options.iceServers,
+			bundlePolicy: 'max-bundle'
+		});
+		this.pc = pc;
+
+		if (this.isInitiator) {
+			for (const role of TRANSCEIVERS) {
+				pc.addTransceiver(role === 'audio' ? 'audio' : 'video', { direction: 'sendrecv' });
+			}
+			this.#openChannels();
+		}
+
+		pc.onnegotiationneeded = async () => {
+			try {
+				this.#makingOffer = true;
+				await pc.setLocalDescription();
+				this.#sendDescription();
+			} catch (error) {
+				this.#report(error);
+			} finally {
+				this.#makingOffer = false;
+			}
+		};
+		pc.onicecandidate = ({ candidate }) => {
+			this.#signal({ candidate: candidate ? candidate.toJSON() : null } as SignalPayload);
+		};
+		pc.ontrack = ({ track, transceiver }) => this.#receive(track, transceiver);
+		pc.oniceconnectionstatechange = () => this.#onIceState();
+		pc.onconnectionstatechange = () => {
+			if (pc.connectionState === 'connected') {
+				this.state = 'connected';
+				void this.#applyLimits();
+			}
+		};
+	}
+
+	async handleSignal(payload: SignalPayload): Promise<void> {
+		const { pc } = this;
+		try {
+			if ('description' in payload) {
+				const description = payload.description;
+				const isReadyForOffer =
+					!this.#makingOffer &&
+					(pc.signalingState === 'stable' || this.#isSettingRemoteAnswerPending);
+				const isOfferCollision = description.type === 'offer' && !isReadyForOffer;
+				this.#ignoreOffer = !this.polite && isOfferCollision;
+				if (this.#ignoreOffer) return;
+				this.#isSettingRemoteAnswerPending = description.type === 'answer';
+				await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
+				this.#isSettingRemoteAnswerPending = false;
+				if (description.type === 'offer') {
+					this.#adoptTransceivers();
+					await pc.setLocalDescription();
+					this.#sendDescription();
+				}
+			} else {
+				try {
+					await pc.addIceCandidate(payload.candidate ?? undefined);
+				} catch (error) {
+					// Candidates of an offer we chose to ignore are expected to fail.
+					if (!this.#ignoreOffer) throw error;
+				}
+			}
+		} catch (error) {
+			this.#report(error);
+		}
+	}
+
+	/** Puts the current local tracks into this connection's senders. */
+	async setTracks(tracks: Record<TransceiverRole, MediaStreamTrack | null>): Promise<void> {
+		this.#tracks = { ...tracks };
+		await this.#replaceTracks();
+	}
+
+	async setLimits(limits: SendLimits): Promise<void> {
+		this.#limits = limits;
+		await this.#applyLimits();
+	}
+
+	get audioReceiver(): RTCRtpReceiver | undefined {
+		return this.pc.getTransceivers()[0]?.receiver;
+	}
+
+	/** Still not connected long after it started: its negotiation was probably lost. */
+	get isStale(): boolean {
+		return this.state !== 'connected' && Date.now() - this.#createdAt > STALE_AFTER_MS;
+	}
+
+	isChannelOpen(channel: DataChannelName): boolean {
+		return this.#channels.get(channel)?.readyState === 'open';
+	}
+
+	/** Sends on an open channel; false when it is not open (yet, or any more). */
+	send(channel: DataChannelName, message: string): boolean {
+		const dataChannel = this.#channels.get(channel);
+		if (dataChannel?.readyState !== 'open') return false;
+		try {
+			dataChannel.send(message);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	close(): void {
+		clearTimeout(this.#restartTimer);
+		for (const channel of this.#channels.values()) channel.close();
+		this.pc.close();
+		this.state = 'closed';
+	}
+
+	/** The sender for each role, once the transceivers exist on this side. */
+	#senders(): Partial<Record<TransceiverRole, RTCRtpSender>> {
+		const transceivers = this.pc.getTransceivers();
+		return Object.fromEntries(
+			TRANSCEIVERS.flatMap((role, index) => {
+				const transceiver = transceivers[index];
+				return transceiver ? [[role, transceiver.sender]] : [];
+			})
+		);
+	}
+
+	/**
+	 * The answering side gets its transceivers from the offer, receive-only; it turns them to
+	 * send-receive before answering so its own media flows without another round.
+	 */
+	#adoptTransceivers(): void {
+		this.#openChannels();
+		for (const transceiver of this.pc.getTransceivers().slice(0, TRANSCEIVERS.length)) {
+			if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
+		}
+		void this.#replaceTracks();
+	}
+
+	/**
+	 * Negotiated channels with fixed ids: both sides open them without announcing them, so
+	 * there is no race over who creates which. The initiator opens them before its first offer;
+	 * the answering side only once that offer has brought the SCTP transport, because a first
+	 * channel on a connection without one would make it offer too and collide.
+	 */
+	#openChannels(): void {
+		if (this.#channels.size > 0) return;
+		for (const { name, id } of DATA_CHANNELS) {
+			const channel = this.pc.createDataChannel(name, { negotiated: true, id, ordered: true });
+			channel.onopen = () => this.#options.onChannelOpen?.(this, name);
+			channel.onmessage = ({ data }) => {
+				if (typeof data === 'string') this.#options.onChannelMessage?.(this, name, data);
+			};
+			this.#channels.set(name, channel);
+		}
+	}
+
+	async #replaceTracks(): Promise<void> {
+		const senders = this.#senders();
+		await Promise.all(
+			TRANSCEIVERS.map(async (role) => {
+				const sender = senders[role];
+				const track = this.#tracks[role];
+				if (!sender || sender.track === track) return;
+				try {
+					await sender.replaceTrack(track);
+				} catch (error) {
+					this.#report(error);
+				}
+			})
+		);
+		await this.#applyLimits();
+	}
+
+	async #applyLimits(): Promise<void> {
+		const limits = this.#limits;
+		if (!limits) return;
+		const senders = this.#senders();
+		const settings: [RTCRtpSender | undefined, RTCRtpEncodingParameters][] = [
+			[senders.audio, { priority: 'high', networkPriority: 'high' }],
+			[
+				senders.camera,
+				{
+					maxBitrate: limits.cameraBitrate,
+					scaleResolutionDownBy: limits.cameraScaleDown,
+					maxFramerate: limits.cameraFramerate
+				}
+			],
+			[senders.screen, { maxBitrate: limits.screenBitrate }]
+		];
+		for (const [sender, encoding] of settings) {
+			if (!sender) continue;
+			const parameters = sender.getParameters();
+			const [first] = parameters.encodings ?? [];
+			// Before the first negotiation a sender has no encodings to limit yet.
+			if (!first) continue;
+			Object.assign(first, encoding);
+			try {
+				await sender.setParameters(parameters);
+			} catch {
+				// A parameter this browser does not support must not break the call.
+			}
+		}
+	}
+
+	#receive(track: MediaStreamTrack, transceiver: RTCRtpTransceiver): void {
+		const role = TRANSCEIVERS[this.pc.getTransceivers().indexOf(transceiver)];
+		if (role === 'audio') {
+			this.audioStream = new MediaStream([track]);
+		} else if (role === 'camera') {
+			this.cameraStream = new MediaStream([track]);
+		} else if (role === 'screen') {
+			this.screenStream = new MediaStream([track]);
+		}
+	}
+
+	#onIceState(): void {
+		const state = this.pc.iceConnectionState;
+		clearTimeout(this.#restartTimer);
+		if (state === 'connected' || state === 'completed') {
+			this.state = 'connected';
+			this.error = undefined;
+		} else if (state === 'disconnected') {
+			this.state = 'reconnecting';
+			this.#restartTimer = setTimeout(() => this.pc.restartIce(), DISCONNECTED_RESTART_MS);
+		} else if (state === 'failed') {
+			this.state = 'reconnecting';
+			this.pc.restartIce();
+		}
+	}
+
+	#sendDescription(): void {
+		const description = this.pc.localDescription;
+		if (!description) return;
+		this.#signal({
+			description: { type: description.type, sdp: description.sdp }
+		});
+	}
+
+	#report(error: unknown): void {
+		this.error = error instanceof Error ? error.message : String(error);
+		console.warn(`Peer ${this.id.slice(0, 4)}: ${this.error}`);
+	}
+}
