@@ -25,22 +25,17 @@ export class Mesh {
 	#openListeners = new Map<DataChannelName, Set<OpenListener>>();
 	#stopEffects: () => void;
 	#stopSignals: () => void;
+	#stopPresence: () => void;
 
 	constructor(session: RoomSession, local: LocalMedia) {
 		this.#session = session;
 		this.#local = local;
 		this.#stopSignals = session.onSignal((signal) => this.#onSignal(signal));
+		this.#stopPresence = session.onPresence(() => this.#sync(session.peers, session.self?.id));
+		this.#sync(session.peers, session.self?.id);
 		this.#stopEffects = $effect.root(() => {
 			$effect(() => {
-				const [people, selfId] = [session.peers, session.self?.id];
-				untrack(() => this.#sync(people, selfId));
-			});
-			$effect(() => {
-				const tracks = {
-					audio: local.audioTrack,
-					camera: local.videoTrack,
-					screen: local.screenTrack
-				};
+				const tracks = this.#tracks();
 				for (const peer of this.peers.values()) void peer.setTracks(tracks);
 			});
 			$effect(() => {
@@ -80,6 +75,7 @@ export class Mesh {
 	dispose(): void {
 		this.#stopEffects();
 		this.#stopSignals();
+		this.#stopPresence();
 		for (const peer of this.peers.values()) peer.close();
 		this.peers.clear();
 	}
@@ -101,15 +97,23 @@ export class Mesh {
 				existing.close();
 				this.peers.delete(person.id);
 			}
-			if (!this.peers.has(person.id) && !person.isAway) this.#connect(person.id, selfId);
+			if (!this.peers.has(person.id) && !person.isAway) {
+				// Whoever arrives calls those already there, as a person entering a room greets it:
+				// the people in our latest join answer were there first.
+				const wasThereFirst = this.#session.answer?.peers.some((peer) => peer.id === person.id);
+				this.#connect(person.id, selfId, wasThereFirst ?? false);
+			}
 		}
 	}
 
-	#connect(remoteId: string, selfId: string): Peer {
+	#connect(remoteId: string, selfId: string, isInitiator: boolean): Peer {
 		const peer = new Peer({
 			selfId,
 			remoteId,
+			isInitiator,
 			iceServers: this.#session.iceServers,
+			limits: sendLimitsFor(this.peers.size + 2),
+			tracks: this.#tracks(),
 			signal: (payload: SignalPayload) => void request('signal', { to: remoteId, ...payload }),
 			onChannelOpen: (peer, channel) => {
 				for (const listener of this.#openListeners.get(channel) ?? []) listener(peer);
@@ -119,20 +123,22 @@ export class Mesh {
 			}
 		});
 		this.peers.set(remoteId, peer);
-		void peer.setTracks({
+		return peer;
+	}
+
+	#tracks() {
+		return {
 			audio: this.#local.audioTrack,
 			camera: this.#local.videoTrack,
 			screen: this.#local.screenTrack
-		});
-		void peer.setLimits(sendLimitsFor(this.peers.size + 1));
-		return peer;
+		};
 	}
 
 	#onSignal({ from, ...payload }: RelayedSignal): void {
 		const selfId = this.#session.self?.id;
 		if (!selfId) return;
 		// A signal can outrun the presence update that announces its sender.
-		const peer = this.peers.get(from) ?? this.#connect(from, selfId);
+		const peer = this.peers.get(from) ?? this.#connect(from, selfId, false);
 		void peer.handleSignal(payload as SignalPayload);
 	}
 }

@@ -11,23 +11,40 @@ import type { IceServer, SignalPayload } from '../protocol';
 import { DATA_CHANNELS, type DataChannelName } from './data-channels';
 import type { SendLimits } from './send-limits';
 
+export type TransceiverRole = 'audio' | 'camera' | 'screen';
+
 export type PeerState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
 export interface PeerOptions {
 	selfId: string;
 	remoteId: string;
 	iceServers: IceServer[];
+	/** Creates the transceivers and sends the first offer; the other side only answers. */
+	isInitiator: boolean;
 	signal: (payload: SignalPayload) => void;
+	/** Limits for the first offer, so the encoder starts at the right size. */
+	limits: SendLimits;
+	/** The local tracks at creation, attached before the first offer or answer. */
+	tracks: Record<TransceiverRole, MediaStreamTrack | null>;
 	onChannelOpen?: (peer: Peer, channel: DataChannelName) => void;
 	onChannelMessage?: (peer: Peer, channel: DataChannelName, data: string) => void;
 }
 
-const TRANSCEIVERS = ['audio', 'camera', 'screen'] as const;
-type TransceiverRole = (typeof TRANSCEIVERS)[number];
+const TRANSCEIVERS: readonly TransceiverRole[] = ['audio', 'camera', 'screen'];
 
 /** How long ICE may stay 'disconnected' (a brief network wobble) before we restart it. */
 const DISCONNECTED_RESTART_MS = 4000;
 const STALE_AFTER_MS = 5000;
+
+function encodingFor(role: TransceiverRole, limits: SendLimits): RTCRtpEncodingParameters {
+	if (role === 'audio') return { priority: 'high', networkPriority: 'high' };
+	if (role === 'screen') return { maxBitrate: limits.screenBitrate };
+	return {
+		maxBitrate: limits.cameraBitrate,
+		scaleResolutionDownBy: limits.cameraScaleDown,
+		maxFramerate: limits.cameraFramerate
+	};
+}
 
 export class Peer {
 	readonly id: string;
@@ -40,9 +57,9 @@ export class Peer {
 	state = $state<PeerState>('connecting');
 	error = $state<string>();
 	/** Their microphone and camera, for the tile's <video> and <audio>. */
-	cameraStream = $state.raw<MediaStream>(new MediaStream());
-	screenStream = $state.raw<MediaStream>(new MediaStream());
-	audioStream = $state.raw<MediaStream>(new MediaStream());
+	cameraStream = $state.raw<MediaStream>();
+	screenStream = $state.raw<MediaStream>();
+	audioStream = $state.raw<MediaStream>();
 
 	#createdAt = Date.now();
 	#options: PeerOptions;
@@ -57,14 +74,16 @@ export class Peer {
 		camera: null,
 		screen: null
 	};
-	#limits: SendLimits | undefined;
+	#limits: SendLimits;
 
 	constructor(options: PeerOptions) {
 		this.id = options.remoteId;
 		this.polite = options.selfId < options.remoteId;
-		this.isInitiator = !this.polite;
+		this.isInitiator = options.isInitiator;
 		this.#options = options;
 		this.#signal = options.signal;
+		this.#limits = options.limits;
+		this.#tracks = { ...options.tracks };
 		const pc = new RTCPeerConnection({
 			iceServers: options.iceServers,
 			bundlePolicy: 'max-bundle'
@@ -73,7 +92,12 @@ export class Peer {
 
 		if (this.isInitiator) {
 			for (const role of TRANSCEIVERS) {
-				pc.addTransceiver(role === 'audio' ? 'audio' : 'video', { direction: 'sendrecv' });
+				// Starting with the track (rather than replacing it in later) lets the encoder start
+				// the moment the connection is up.
+				pc.addTransceiver(this.#tracks[role] ?? (role === 'audio' ? 'audio' : 'video'), {
+					direction: 'sendrecv',
+					sendEncodings: [encodingFor(role, options.limits)]
+				});
 			}
 			this.#openChannels();
 		}
@@ -95,10 +119,7 @@ export class Peer {
 		pc.ontrack = ({ track, transceiver }) => this.#receive(track, transceiver);
 		pc.oniceconnectionstatechange = () => this.#onIceState();
 		pc.onconnectionstatechange = () => {
-			if (pc.connectionState === 'connected') {
-				this.state = 'connected';
-				void this.#applyLimits();
-			}
+			if (pc.connectionState === 'connected') this.state = 'connected';
 		};
 	}
 
@@ -117,7 +138,7 @@ export class Peer {
 				await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
 				this.#isSettingRemoteAnswerPending = false;
 				if (description.type === 'offer') {
-					this.#adoptTransceivers();
+					await this.#adoptTransceivers();
 					await pc.setLocalDescription();
 					this.#sendDescription();
 				}
@@ -192,12 +213,12 @@ export class Peer {
 	 * The answering side gets its transceivers from the offer, receive-only; it turns them to
 	 * send-receive before answering so its own media flows without another round.
 	 */
-	#adoptTransceivers(): void {
+	async #adoptTransceivers(): Promise<void> {
 		this.#openChannels();
 		for (const transceiver of this.pc.getTransceivers().slice(0, TRANSCEIVERS.length)) {
 			if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
 		}
-		void this.#replaceTracks();
+		await this.#replaceTracks();
 	}
 
 	/**
@@ -239,25 +260,18 @@ export class Peer {
 		const limits = this.#limits;
 		if (!limits) return;
 		const senders = this.#senders();
-		const settings: [RTCRtpSender | undefined, RTCRtpEncodingParameters][] = [
-			[senders.audio, { priority: 'high', networkPriority: 'high' }],
-			[
-				senders.camera,
-				{
-					maxBitrate: limits.cameraBitrate,
-					scaleResolutionDownBy: limits.cameraScaleDown,
-					maxFramerate: limits.cameraFramerate
-				}
-			],
-			[senders.screen, { maxBitrate: limits.screenBitrate }]
-		];
-		for (const [sender, encoding] of settings) {
+		for (const role of TRANSCEIVERS) {
+			const sender = senders[role];
 			if (!sender) continue;
 			const parameters = sender.getParameters();
 			const [first] = parameters.encodings ?? [];
 			// Before the first negotiation a sender has no encodings to limit yet.
 			if (!first) continue;
-			Object.assign(first, encoding);
+			const wanted = encodingFor(role, limits);
+			const keys = Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[];
+			// Reconfiguring a running encoder costs a keyframe; skip when nothing changes.
+			if (keys.every((key) => first[key] === wanted[key])) continue;
+			Object.assign(first, wanted);
 			try {
 				await sender.setParameters(parameters);
 			} catch {

@@ -15,7 +15,7 @@ export class SpeakingMeter {
 	readonly levels = new SvelteMap<string, number>();
 	#stop: () => void;
 
-	constructor(local: LocalMedia, mesh: () => Mesh | undefined) {
+	constructor(local: LocalMedia, mesh: Mesh) {
 		let reader: LevelReader | undefined;
 		const stopEffects = $effect.root(() => {
 			$effect(() => {
@@ -26,7 +26,7 @@ export class SpeakingMeter {
 		});
 		const timer = setInterval(() => {
 			this.#set(SELF, reader?.read() ?? 0);
-			for (const peer of mesh()?.peers.values() ?? []) {
+			for (const peer of mesh.peers.values()) {
 				this.#set(peer.id, remoteLevel(peer.audioReceiver));
 			}
 		}, SAMPLE_MS);

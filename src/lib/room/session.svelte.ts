@@ -37,6 +37,7 @@ export class RoomSession {
 	#name = '';
 	#media: Media = { audio: false, video: false };
 	#signalListeners = new Set<(signal: RelayedSignal) => void>();
+	#presenceListeners = new Set<() => void>();
 	#unsubscribe: () => void;
 
 	constructor(roomId: string, socket: DropcallSocket = getSocket()) {
@@ -44,13 +45,13 @@ export class RoomSession {
 		this.#socket = socket;
 		const handlers = {
 			'peer:joined': (peer: PeerInfo) => {
-				this.peers = [...this.peers.filter((other) => other.id !== peer.id), peer];
+				this.#setPeers([...this.peers.filter((other) => other.id !== peer.id), peer]);
 			},
 			'peer:updated': (peer: PeerInfo) => {
-				this.peers = this.peers.map((other) => (other.id === peer.id ? peer : other));
+				this.#setPeers(this.peers.map((other) => (other.id === peer.id ? peer : other)));
 			},
 			'peer:left': ({ id }: { id: string }) => {
-				this.peers = this.peers.filter((other) => other.id !== id);
+				this.#setPeers(this.peers.filter((other) => other.id !== id));
 			},
 			signal: (signal: RelayedSignal) => {
 				for (const listener of this.#signalListeners) listener(signal);
@@ -98,7 +99,7 @@ export class RoomSession {
 		const isJoined = await this.#sendJoin();
 		if (!isJoined) {
 			this.status = this.error?.code === 'room-not-found' ? 'ended' : 'left';
-			this.peers = [];
+			this.#setPeers([]);
 		}
 	}
 
@@ -118,11 +119,11 @@ export class RoomSession {
 		this.error = undefined;
 		this.answer = answer;
 		this.self = answer.self;
-		this.peers = answer.peers;
 		this.room = answer.room;
 		this.iceServers = answer.iceServers;
 		this.#resumeToken = answer.resumeToken;
 		this.status = 'joined';
+		this.#setPeers(answer.peers);
 		return true;
 	}
 
@@ -138,10 +139,24 @@ export class RoomSession {
 		return () => this.#signalListeners.delete(listener);
 	}
 
+	/**
+	 * Called at once whenever the people in the room change. The call connects to a newcomer
+	 * from here rather than from an effect, which would wait for the page to re-render first.
+	 */
+	onPresence(listener: () => void): () => void {
+		this.#presenceListeners.add(listener);
+		return () => this.#presenceListeners.delete(listener);
+	}
+
+	#setPeers(peers: PeerInfo[]): void {
+		this.peers = peers;
+		for (const listener of this.#presenceListeners) listener();
+	}
+
 	async leave(): Promise<void> {
 		if (!this.isInRoom) return;
 		this.status = 'left';
-		this.peers = [];
+		this.#setPeers([]);
 		this.#resumeToken = undefined;
 		await request('room:leave');
 	}
@@ -151,6 +166,7 @@ export class RoomSession {
 		if (this.isInRoom) this.#socket.emit('room:leave', () => {});
 		this.#unsubscribe();
 		this.#signalListeners.clear();
+		this.#presenceListeners.clear();
 	}
 }
 
