@@ -1,0 +1,151 @@
+/**
+ * Join to first decoded remote frame, for 2 and 4 people, against the floor: the least code
+ * that connects the same Chromium contexts through a plain Socket.IO relay (bench/floor).
+ * Both sides have their camera open before the clock starts, as a person on the join screen does.
+ */
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io } from 'socket.io-client';
+import { createDropcall } from '../server/app.ts';
+import { readConfig } from '../server/config.ts';
+import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
+import { startFloorServer } from './floor/server.ts';
+
+const RUNS = 5;
+const SIZES = [2, 4];
+
+/**
+ * Runs in the page: starts the clock, joins, and resolves at the first remote frame painted.
+ * Kept as source text: tsx would wrap a real function in helpers the page does not have.
+ */
+const MEASURE_IN_PAGE = `({ join, videos }) => new Promise((resolve) => {
+	const start = performance.now();
+	const watched = new WeakSet();
+	const poll = () => {
+		for (const video of document.querySelectorAll(videos)) {
+			if (watched.has(video)) continue;
+			watched.add(video);
+			video.requestVideoFrameCallback(() => resolve(performance.now() - start));
+		}
+		setTimeout(poll, 2);
+	};
+	// The join starts inside the page so no automation round trip is timed.
+	new Function(join)();
+	poll();
+})`;
+
+function measure(page: Page, join: string, videos: string): Promise<number> {
+	return page.evaluate(`(${MEASURE_IN_PAGE})(${JSON.stringify({ join, videos })})`);
+}
+
+async function startApp() {
+	const build = spawnSync(process.execPath, ['scripts/build-if-stale.js'], { stdio: 'inherit' });
+	if (build.status !== 0) throw new Error('build failed');
+	const config = {
+		...readConfig({ QUIET: '1', ICE_SERVERS: process.env.ICE_SERVERS }),
+		host: '127.0.0.1'
+	};
+	const httpServer = createServer((request, response) =>
+		dropcall.handle(request, response, () => {})
+	);
+	const dropcall = createDropcall(httpServer, config, { serveStatic: true });
+	await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+	const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+	return { url, close: () => dropcall.stop() };
+}
+
+async function dropcallRun(browser: Browser, url: string, people: number): Promise<number> {
+	const socket = io(url, { transports: ['websocket'] });
+	const created = await socket.emitWithAck('room:create', { seats: people, devices: 'none' });
+	socket.close();
+	const link = `${url}/r/${created.roomId}`;
+	const contexts = await Promise.all(
+		Array.from({ length: people }, () =>
+			browser.newContext({ permissions: ['camera', 'microphone'] })
+		)
+	);
+	try {
+		const pages: Page[] = [];
+		for (const [index, context] of contexts.entries()) {
+			const page = await context.newPage();
+			await page.goto(link);
+			await page.getByRole('textbox', { name: 'Your name' }).fill(`P${index}`);
+			await page.locator('button[aria-pressed="true"]', { hasText: 'Camera' }).waitFor();
+			pages.push(page);
+		}
+		for (const page of pages.slice(0, -1)) {
+			await page.getByRole('button', { name: 'Join' }).click();
+			await page.getByRole('button', { name: 'Leave' }).waitFor();
+		}
+		const last = pages.at(-1)!;
+		return await measure(
+			last,
+			`document.querySelector('form button[type=submit]').click()`,
+			`figure:not([aria-label="P${people - 1}"]) video`
+		);
+	} finally {
+		await Promise.all(contexts.map((context) => context.close()));
+	}
+}
+
+async function floorRun(browser: Browser, url: string, people: number, room: string) {
+	const contexts = await Promise.all(
+		Array.from({ length: people }, () =>
+			browser.newContext({ permissions: ['camera', 'microphone'] })
+		)
+	);
+	try {
+		const pages: Page[] = [];
+		for (const context of contexts) {
+			const page = await context.newPage();
+			await page.goto(url);
+			await page.evaluate('window.prepare()');
+			pages.push(page);
+		}
+		for (const page of pages.slice(0, -1)) {
+			await page.evaluate(`window.join(${JSON.stringify(room)})`);
+		}
+		return await measure(pages.at(-1)!, `window.join(${JSON.stringify(room)})`, 'video');
+	} finally {
+		await Promise.all(contexts.map((context) => context.close()));
+	}
+}
+
+const median = (values: number[]) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
+
+export async function benchCall(): Promise<void> {
+	const app = await startApp();
+	const floor = await startFloorServer();
+	const browser = await chromium.launch({
+		executablePath: chromiumPath(),
+		args: [...baseArgs, ...fakeDeviceArgs]
+	});
+	try {
+		console.log('\nJoin to first decoded remote frame (median of %d runs, loopback)', RUNS);
+		for (const people of SIZES) {
+			const ours: number[] = [];
+			const floors: number[] = [];
+			// Interleaved, so a slow moment of the machine hits both sides alike.
+			for (let run = 0; run < RUNS; run++) {
+				floors.push(await floorRun(browser, floor.url, people, `room-${people}-${run}`));
+				ours.push(await dropcallRun(browser, app.url, people));
+			}
+			const ratio = median(ours) / median(floors);
+			console.log(
+				`  ${people} people: Dropcall ${median(ours).toFixed(0)} ms, floor ${median(floors).toFixed(0)} ms, ratio ${ratio.toFixed(2)}× (target ≤ ${people === 2 ? '1.2' : '1.5'}×)`
+			);
+			console.log(
+				`    runs: Dropcall ${ours.map((ms) => ms.toFixed(0)).join(', ')}; floor ${floors.map((ms) => ms.toFixed(0)).join(', ')}`
+			);
+		}
+	} finally {
+		await browser.close();
+		await floor.close();
+		await app.close();
+	}
+}
