@@ -3,11 +3,14 @@ import { resolve } from 'node:path';
 import * as v from 'valibot';
 import { MAX_SEATS, MIN_SEATS } from '../src/lib/protocol.ts';
 import type { IceServer } from '../src/lib/protocol.ts';
+import type { TurnSettings } from './turn.ts';
 
 export interface Config {
 	port: number;
 	host: string;
 	iceServers: IceServer[];
+	/** TURN with per-join credentials, when TURN_SECRET and TURN_URLS are set. */
+	turn: TurnSettings | undefined;
 	emptyRoomSeconds: number;
 	unjoinedRoomSeconds: number;
 	resumeGraceSeconds: number;
@@ -68,12 +71,35 @@ function readIceServers(env: Env): IceServer[] {
 	return result.output;
 }
 
+const turnUrlPattern = /^turns?:[^\s,]+$/;
+
+function readTurn(env: Env): TurnSettings | undefined {
+	const secret = env.TURN_SECRET?.trim();
+	const rawUrls = env.TURN_URLS?.trim();
+	if (!secret && !rawUrls) return undefined;
+	if (!secret) throw new ConfigError('TURN_URLS is set but TURN_SECRET is not');
+	if (!rawUrls) throw new ConfigError('TURN_SECRET is set but TURN_URLS is not');
+	const urls = rawUrls.split(',').map((url) => url.trim());
+	const bad = urls.find((url) => !turnUrlPattern.test(url));
+	if (bad !== undefined) {
+		throw new ConfigError(
+			`TURN_URLS must be turn: or turns: URLs separated by commas, not "${bad}"`
+		);
+	}
+	return {
+		urls,
+		secret,
+		ttlSeconds: readInteger(env, 'TURN_TTL_SECONDS', 12 * 3600, 60, 7 * 24 * 3600)
+	};
+}
+
 export function readConfig(env: Env = process.env): Config {
 	const host = env.HOST?.trim() || '0.0.0.0';
 	return {
 		port: readInteger(env, 'PORT', 3000, 0, 65535),
 		host,
 		iceServers: readIceServers(env),
+		turn: readTurn(env),
 		emptyRoomSeconds: readInteger(env, 'EMPTY_ROOM_SECONDS', 300, 0, 7 * 24 * 3600),
 		unjoinedRoomSeconds: readInteger(env, 'UNJOINED_ROOM_SECONDS', 600, 1, 7 * 24 * 3600),
 		resumeGraceSeconds: readInteger(env, 'RESUME_GRACE_SECONDS', 15, 0, 3600),

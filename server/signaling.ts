@@ -22,6 +22,7 @@ import {
 import type { Config } from './config.ts';
 import { log, shortId } from './log.ts';
 import { describeRoom, describeSeat, roomNotFound, type RoomRegistry } from './rooms.ts';
+import { iceServersFor } from './turn.ts';
 
 export interface SocketData {
 	roomId: string | undefined;
@@ -148,7 +149,7 @@ export function attachSignaling(io: DropcallServer, registry: RoomRegistry, conf
 					.filter((other) => other.peerId !== seat.peerId)
 					.map(describeSeat),
 				room: describeRoom(room),
-				iceServers: config.iceServers,
+				iceServers: iceServersFor(config.iceServers, config.turn, seat.peerId),
 				resumeToken: seat.resumeToken,
 				resumed
 			});
