@@ -248,13 +248,14 @@ export class LocalMedia {
 	}
 
 	#audioConstraints(): MediaTrackConstraints {
+		// `ideal`, not `exact`: a remembered device that is gone falls back to another one.
 		return this.microphoneId
-			? { ...microphoneConstraints, deviceId: { exact: this.microphoneId } }
+			? { ...microphoneConstraints, deviceId: { ideal: this.microphoneId } }
 			: microphoneConstraints;
 	}
 
 	#videoConstraints(): MediaTrackConstraints {
-		if (this.cameraId) return { ...cameraConstraints, deviceId: { exact: this.cameraId } };
+		if (this.cameraId) return { ...cameraConstraints, deviceId: { ideal: this.cameraId } };
 		return { ...cameraConstraints, facingMode: this.facing ?? 'user' };
 	}
 }
