@@ -22,6 +22,12 @@ export interface Config {
 	staticDir: string;
 	/** No log lines (tests). */
 	quiet: boolean;
+	/** Serve over HTTPS (HTTPS=1 or `npm start -- --https`): cameras need a secure page. */
+	https: boolean;
+	httpsCertPath: string | undefined;
+	httpsKeyPath: string | undefined;
+	/** Where the self-signed certificate is kept between runs. */
+	tlsDir: string;
 }
 
 export class ConfigError extends Error {
@@ -93,7 +99,14 @@ function readTurn(env: Env): TurnSettings | undefined {
 	};
 }
 
-export function readConfig(env: Env = process.env): Config {
+function readBoolean(env: Env, name: string): boolean {
+	const raw = env[name]?.trim().toLowerCase();
+	if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+	if (raw === '1' || raw === 'true') return true;
+	throw new ConfigError(`${name} must be 1 or 0, not "${env[name]}"`);
+}
+
+export function readConfig(env: Env = process.env, argv: string[] = []): Config {
 	const host = env.HOST?.trim() || '0.0.0.0';
 	return {
 		port: readInteger(env, 'PORT', 3000, 0, 65535),
@@ -107,6 +120,10 @@ export function readConfig(env: Env = process.env): Config {
 		pingIntervalSeconds: 5,
 		pingTimeoutSeconds: 5,
 		staticDir: resolve(env.STATIC_DIR?.trim() || resolve(import.meta.dirname, '..', 'build')),
-		quiet: env.QUIET === '1'
+		quiet: env.QUIET === '1',
+		https: argv.includes('--https') || readBoolean(env, 'HTTPS'),
+		httpsCertPath: env.HTTPS_CERT?.trim() || undefined,
+		httpsKeyPath: env.HTTPS_KEY?.trim() || undefined,
+		tlsDir: resolve(env.TLS_DIR?.trim() || resolve(import.meta.dirname, '..', '.dropcall', 'tls'))
 	};
 }

@@ -1,8 +1,11 @@
 /** Entry point: read the configuration, serve on one port, stop gracefully. */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { networkInterfaces } from 'node:os';
-import { createDropcall } from './app.ts';
+import QRCode from 'qrcode';
+import { createDropcall, type Dropcall } from './app.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
+import { loadTls } from './tls.ts';
 
 const STOP_DEADLINE_MS = 5000;
 
@@ -13,49 +16,68 @@ function lanAddresses(): string[] {
 		.map((address) => address!.address);
 }
 
-function printUrls(config: Config, port: number): void {
+async function printUrls(config: Config, port: number): Promise<void> {
+	const scheme = config.https ? 'https' : 'http';
 	const isWildcard = config.host === '0.0.0.0' || config.host === '::';
-	const local = `http://${isWildcard ? 'localhost' : config.host}:${port}`;
-	console.log(`Dropcall is running on ${local}`);
-	if (isWildcard) {
-		for (const address of lanAddresses())
-			console.log(`  on your network: http://${address}:${port}`);
+	console.log(
+		`Dropcall is running on ${scheme}://${isWildcard ? 'localhost' : config.host}:${port}`
+	);
+	if (!isWildcard) return;
+	const urls = lanAddresses().map((address) => `${scheme}://${address}:${port}`);
+	if (urls.length === 0) return;
+	console.log(`  on your network: ${urls.join(', ')}`);
+	if (!config.https) {
+		console.log('  Phones need HTTPS for the camera: run `npm start -- --https` to serve it.');
+		return;
 	}
+	// A phone on the same Wi-Fi scans this instead of typing an address.
+	console.log(await QRCode.toString(urls[0]!, { type: 'terminal', small: true }));
 }
 
-function main(): void {
+function fail(error: unknown): never {
+	console.error(`Dropcall cannot start: ${error instanceof Error ? error.message : String(error)}`);
+	process.exit(1);
+}
+
+async function main(): Promise<void> {
 	let config: Config;
 	try {
-		config = readConfig();
+		config = readConfig(process.env, process.argv.slice(2));
 	} catch (error) {
 		if (!(error instanceof ConfigError)) throw error;
-		console.error(`Dropcall cannot start: ${error.message}`);
-		process.exit(1);
+		fail(error);
 	}
 
 	// The request listener must exist before Socket.IO attaches: it wraps the listeners it finds
 	// and keeps /socket.io/ requests for itself.
-	const httpServer = createServer((request, response) => {
-		dropcall.handle(request, response, () => {});
-	});
-	let dropcall: ReturnType<typeof createDropcall>;
+	let dropcall: Dropcall | undefined;
+	const listener = (request: IncomingMessage, response: ServerResponse) => {
+		dropcall?.handle(request, response, () => {});
+	};
+	let httpServer: Server;
+	if (config.https) {
+		const tls = await loadTls(config, lanAddresses()).catch(fail);
+		if (tls.origin === 'new') console.log(`Made a self-signed certificate in ${config.tlsDir}`);
+		// An https.Server is an http.Server with TLS underneath; Socket.IO takes either.
+		httpServer = createHttpsServer({ key: tls.key, cert: tls.cert }, listener) as unknown as Server;
+	} else {
+		httpServer = createServer(listener);
+	}
 	try {
 		dropcall = createDropcall(httpServer, config, { serveStatic: true });
 	} catch (error) {
-		console.error(`Dropcall cannot start: ${(error as Error).message}`);
-		process.exit(1);
+		fail(error);
 	}
 	httpServer.on('error', (error: NodeJS.ErrnoException) => {
-		console.error(
+		fail(
 			error.code === 'EADDRINUSE'
-				? `Dropcall cannot start: port ${config.port} is in use (set PORT to choose another)`
-				: `Dropcall cannot start: ${error.message}`
+				? `port ${config.port} is in use (set PORT to choose another)`
+				: error.message
 		);
-		process.exit(1);
 	});
 	httpServer.listen(config.port, config.host, () => {
 		const address = httpServer.address();
-		printUrls(config, typeof address === 'object' && address ? address.port : config.port);
+		void printUrls(config, typeof address === 'object' && address ? address.port : config.port);
 	});
 
 	let isStopping = false;
@@ -65,10 +87,10 @@ function main(): void {
 		console.log(`Dropcall is stopping (${signal})`);
 		setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
 		httpServer.closeIdleConnections();
-		void dropcall.stop().then(() => process.exit(0));
+		void dropcall?.stop().then(() => process.exit(0));
 	};
 	process.on('SIGTERM', () => stop('SIGTERM'));
 	process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main();
+void main();

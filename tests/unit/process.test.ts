@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { get } from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,5 +61,35 @@ describe('the server process', () => {
 		const [message] = await output(child, 'stderr', /Dropcall cannot start: .*/);
 		expect(message).toContain('RESUME_GRACE_SECONDS');
 		expect(await exitOf(child)).toBe(1);
+	});
+
+	it('serves HTTPS with a self-signed certificate it makes once and keeps', async () => {
+		const tlsDir = join(staticDir, 'tls');
+		const start = async () => {
+			const child = startProcess({ HTTPS: '1', TLS_DIR: tlsDir });
+			let printed = '';
+			child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+			const [, url] = await output(child, 'stdout', /running on (https:\/\/\S+)/);
+			const status = await new Promise<number | undefined>((resolve, reject) =>
+				get(`${url}/healthz`, { rejectUnauthorized: false }, (response) => {
+					response.resume();
+					resolve(response.statusCode);
+				}).on('error', reject)
+			);
+			const exited = exitOf(child);
+			child.kill('SIGTERM');
+			await exited;
+			return { status, printed };
+		};
+		const first = await start();
+		expect(first.status).toBe(200);
+		expect(first.printed).toContain('Made a self-signed certificate');
+		const cert = readFileSync(join(tlsDir, 'cert.pem'), 'utf8');
+		expect(new X509Certificate(cert).subjectAltName).toContain('IP Address:127.0.0.1');
+
+		const second = await start();
+		expect(second.status).toBe(200);
+		expect(second.printed).not.toContain('Made a self-signed certificate');
+		expect(readFileSync(join(tlsDir, 'cert.pem'), 'utf8')).toBe(cert);
 	});
 });
