@@ -96,7 +96,9 @@ export function staticApp(dir: string): StaticApp {
 	const serve = sirv(dir, {
 		single: 'index.html',
 		etag: true,
-		gzip: false,
+		// The build writes .br and .gz beside each file; sirv sends the best one the browser takes.
+		brotli: true,
+		gzip: true,
 		setHeaders(response, pathname) {
 			// Hashed file names never change content; everything else must be revalidated.
 			response.setHeader(
