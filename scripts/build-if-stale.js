@@ -14,7 +14,9 @@ const inputs = [
 	'svelte.config.js',
 	'vite.config.ts',
 	'package-lock.json',
-	'server/app.ts'
+	'server/app.ts',
+	'messages',
+	'project.inlang/settings.json'
 ];
 
 /** @param {string} path @returns {Generator<string>} */

@@ -1,27 +1,28 @@
 /** Words for the protocol's error codes, as a person should read them. */
+import { m } from './paraglide/messages.js';
 import type { DeviceRule, ProtocolError } from './protocol';
 
 export function deviceRuleWords(rule: DeviceRule): string {
-	if (rule === 'video') return 'a camera and a microphone';
-	if (rule === 'audio') return 'a microphone';
-	return 'no devices';
+	if (rule === 'video') return m.rule_video();
+	if (rule === 'audio') return m.rule_audio();
+	return m.rule_none();
 }
 
 export function describeError(error: ProtocolError): string {
 	switch (error.code) {
 		case 'room-full':
 			return error.room
-				? `This room is full (${error.room.taken} of ${error.room.seats})`
-				: 'This room is full';
+				? m.room_full({ taken: error.room.taken, seats: error.room.seats })
+				: m.room_full_plain();
 		case 'room-not-found':
-			return 'This room does not exist or has ended.';
+			return m.room_not_found();
 		case 'devices-required':
-			return `This room asks everyone to bring ${deviceRuleWords(error.room?.devices ?? 'audio')}.`;
+			return m.devices_required_error({ devices: deviceRuleWords(error.room?.devices ?? 'audio') });
 		case 'server-stopping':
-			return error.message;
+			return m.server_silent();
 		case 'too-large':
-			return 'That was too much to send at once.';
+			return m.too_large_error();
 		default:
-			return `Something went wrong: ${error.message}`;
+			return m.generic_error({ message: error.message });
 	}
 }

@@ -1,4 +1,6 @@
 /** Why a camera or microphone is off, in words a person can act on. */
+import { m } from '../paraglide/messages.js';
+
 export type DeviceProblem = 'denied' | 'busy' | 'missing' | 'insecure' | 'unknown';
 
 export function deviceProblemOf(error: unknown): DeviceProblem {
@@ -19,7 +21,11 @@ export function deviceProblemOf(error: unknown): DeviceProblem {
 }
 
 const deviceWords = (audio: boolean, video: boolean) =>
-	audio && video ? 'camera and microphone' : audio ? 'microphone' : 'camera';
+	audio && video
+		? m.device_camera_and_microphone()
+		: audio
+			? m.device_microphone()
+			: m.device_camera();
 
 export function describeDeviceProblem(
 	audio: DeviceProblem | undefined,
@@ -40,15 +46,15 @@ export function describeDeviceProblem(
 			const device = deviceWords(which.audio, which.video);
 			switch (problem) {
 				case 'denied':
-					return `Your ${device} is blocked. Allow it with the icon next to the address bar, then try again.`;
+					return m.problem_denied({ device });
 				case 'busy':
-					return `Your ${device} is in use by another app. Close that app, then try again.`;
+					return m.problem_busy({ device });
 				case 'missing':
-					return `No ${device} was found. You can still join and listen.`;
+					return m.problem_missing({ device });
 				case 'insecure':
-					return `This page is not secure (https), so the browser offers no ${device}.`;
+					return m.problem_insecure({ device });
 				default:
-					return `Your ${device} could not be started.`;
+					return m.problem_unknown({ device });
 			}
 		})
 		.join(' ');

@@ -4,6 +4,7 @@
  * late joiner asks the people already there for the history, keeping each message once.
  */
 import { createContext } from 'svelte';
+import { m } from '../paraglide/messages.js';
 import type { Mesh } from '../call/mesh.svelte';
 import type { RoomSession } from '../room/session.svelte';
 import {
@@ -178,7 +179,7 @@ export class ChatLog {
 				waitingFor: delivery.waitingFor.filter((peerId) => present.has(peerId)),
 				failedFor: [
 					...delivery.failedFor,
-					...gone.map((peerId) => this.#names.get(peerId) ?? 'someone')
+					...gone.map((peerId) => this.#names.get(peerId) ?? m.someone())
 				]
 			};
 		}
