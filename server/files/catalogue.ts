@@ -184,6 +184,12 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 	remove(id: string, why: Refusal): Promise<void> {
 		const upload = this.#uploads.get(id);
 		const file = this.#files.get(id);
+		if (!upload && !file) return Promise.resolve();
+		// The deletion starts first, so whatever is stopped below can wait for it to finish.
+		const deletion = rm(join(this.#folder, id), { force: true }).finally(() =>
+			this.#deletions.delete(id)
+		);
+		this.#deletions.set(id, deletion);
 		if (upload) {
 			this.#uploads.delete(id);
 			this.#clock.clearTimeout(upload.idleTimer);
@@ -191,20 +197,14 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 		} else if (file) {
 			this.#files.delete(id);
 			this.emit('removed', file.roomId, id);
-		} else {
-			return Promise.resolve();
 		}
 		this.emit('forgotten', id);
-		const deletion = rm(join(this.#folder, id), { force: true }).finally(() =>
-			this.#deletions.delete(id)
-		);
-		this.#deletions.set(id, deletion);
 		return deletion;
 	}
 
 	/** Resolves once a removal under way has deleted the file from disk. */
 	async whenGone(id: string): Promise<void> {
-		await this.#deletions.get(id);
+		await this.#deletions.get(id)?.catch(() => {});
 	}
 
 	removeSender(roomId: string, peerId: string, why: Refusal): Promise<void> {

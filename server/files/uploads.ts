@@ -6,8 +6,10 @@
  * nothing on disk.
  */
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { FileStore, MemoryConfigstore } from '@tus/file-store';
 import { Server as TusServer, type Upload } from '@tus/server';
 import { sanitiseFileName } from '../../src/lib/files/names.ts';
@@ -19,8 +21,13 @@ import { checkDiskSpace, type Limits } from './limits.ts';
 import { fileNotFound, notAMember, refusalBody, sendRefusal, type Refusal } from './refusals.ts';
 import type { FileTokens } from './tokens.ts';
 
-/** How often, in bytes received, the disk's free space is measured again while streaming. */
+/**
+ * While an upload streams, the disk's free space is measured again after every few megabytes,
+ * but at most every so many milliseconds: statfs costs more than the bytes in between.
+ */
 const DISK_CHECK_BYTES = 4 * 1024 * 1024;
+const DISK_CHECK_MIN_INTERVAL_MS = 200;
+const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 
 export interface UploadRouteOptions {
 	folder: string;
@@ -83,6 +90,12 @@ class MeteredFileStore extends FileStore {
 		return created;
 	}
 
+	/**
+	 * Streams the request body into the stored file, counting every byte against the upload it
+	 * belongs to and checking free space as it goes. Written here rather than by FileStore so a
+	 * refusal reaches the client as itself, and so the file is written in large batches (a big
+	 * highWaterMark lets fs.WriteStream gather many socket reads into one writev).
+	 */
 	override async write(readable: Readable, id: string, offset: number): Promise<number> {
 		const { catalogue, limits, folder, freeBytes } = this.#options;
 		const upload = catalogue.upload(id);
@@ -90,7 +103,9 @@ class MeteredFileStore extends FileStore {
 		let refusal: Refusal | undefined;
 		let received = offset;
 		let nextDiskCheck = offset + DISK_CHECK_BYTES;
+		let lastDiskCheckAt = -Infinity;
 		const checkDisk = async () => {
+			lastDiskCheckAt = performance.now();
 			const free = await freeBytes(folder);
 			const diskFull = checkDiskSpace(catalogue.pendingBytes(), free, limits);
 			if (diskFull && catalogue.upload(id) === upload) void catalogue.remove(id, diskFull);
@@ -98,34 +113,46 @@ class MeteredFileStore extends FileStore {
 		const meter = new Transform({
 			transform(chunk: Buffer, _encoding, callback) {
 				received += chunk.length;
-				if (received > upload.size) {
-					void catalogue.remove(id, tusRefusals[413]!);
-					return callback(new RefusalError(tusRefusals[413]!));
-				}
+				// tus stops a body at the declared size; this is the store's own guarantee. The
+				// stream stays stalled until stop() below ends it.
+				if (received > upload.size) return void catalogue.remove(id, tusRefusals[413]!);
 				catalogue.progress(upload, received);
 				if (received >= nextDiskCheck) {
-					nextDiskCheck += DISK_CHECK_BYTES;
-					void checkDisk();
+					nextDiskCheck = received + DISK_CHECK_BYTES;
+					if (performance.now() - lastDiskCheckAt >= DISK_CHECK_MIN_INTERVAL_MS) void checkDisk();
 				}
 				callback(null, chunk);
 			}
 		});
+		// tus answers as soon as the stream fails, so it fails only once the file is off the disk:
+		// a client told "refused" finds nothing left behind.
 		const stop = (why: Refusal) => {
 			refusal = why;
-			meter.destroy(new RefusalError(why));
+			void catalogue.whenGone(id).then(() => meter.destroy(new RefusalError(why)));
 		};
 		upload.stop = stop;
-		readable.once('error', (error) => meter.destroy(error));
 		try {
-			return await super.write(readable.pipe(meter), id, offset);
+			await pipeline(
+				readable,
+				meter,
+				// r+: an upload whose file was deleted meanwhile fails instead of starting anew.
+				createWriteStream(upload.path, {
+					flags: 'r+',
+					start: offset,
+					highWaterMark: WRITE_BATCH_BYTES
+				})
+			);
 		} catch (error) {
 			if (!refusal) throw error;
-			// Answer only once the upload is gone from disk: a refusal leaves nothing behind.
-			await catalogue.whenGone(id);
-			throw new RefusalError(refusal);
 		} finally {
 			if (upload.stop === stop) upload.stop = undefined;
 		}
+		// Also when the last bytes arrived while the upload was being removed.
+		if (refusal) {
+			await catalogue.whenGone(id);
+			throw new RefusalError(refusal);
+		}
+		return received;
 	}
 }
 
