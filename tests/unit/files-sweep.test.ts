@@ -106,10 +106,11 @@ describe('a server process killed mid-flight', () => {
 		});
 		expect(created.status).toBe(201);
 		expect(readdirSync(folder)).toHaveLength(1);
-		socket.close();
+		// Killed before anyone leaves: nothing gets the chance to clean up.
 		const exited = new Promise((resolve) => first.on('exit', resolve));
 		first.kill('SIGKILL');
 		await exited;
+		socket.close();
 		expect(readdirSync(folder)).toHaveLength(1);
 
 		const second = start();
