@@ -208,6 +208,13 @@ export const UPLOADS_PATH = `${FILES_PATH}/uploads`;
 /** 128 random bits, base64url: a download link cannot be guessed. */
 export const FileIdSchema = v.pipe(v.string(), v.regex(idPattern, 'Not a file id'));
 
+/**
+ * Browsers upload in PATCH requests of at most this many bytes. Each one ends well inside
+ * Node's 5-minute request timeout even on a slow phone link, and one cut short costs nothing:
+ * tus resumes at the byte the server reports.
+ */
+export const UPLOAD_CHUNK_BYTES = 32 * 1024 * 1024;
+
 /** The tus Upload-Metadata keys a browser sends with a new upload. */
 export const uploadMetadataKeys = { name: 'filename', type: 'filetype' } as const;
 
