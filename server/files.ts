@@ -92,7 +92,7 @@ export function attachFiles({
 			if (!file || file.roomId !== roomId) {
 				return answer({
 					ok: false,
-					error: { code: 'file-not-found', message: 'This file is no longer shared' }
+					error: { code: 'file-not-found', message: 'This file is no longer shared.' }
 				});
 			}
 			if (file.info.senderId !== peerId) {
@@ -100,7 +100,7 @@ export function attachFiles({
 					ok: false,
 					error: {
 						code: 'not-your-file',
-						message: 'Only the person who shared a file can delete it'
+						message: 'Only the person who shared a file can delete it.'
 					}
 				});
 			}

@@ -21,6 +21,16 @@ export function describeError(error: ProtocolError): string {
 			return error.message;
 		case 'too-large':
 			return 'That was too much to send at once.';
+		// The file store words these itself, with the sizes and limits that apply.
+		case 'file-not-found':
+		case 'not-your-file':
+		case 'file-too-large':
+		case 'room-storage-full':
+		case 'storage-full':
+		case 'disk-full':
+		case 'upload-cancelled':
+		case 'upload-failed':
+			return error.message;
 		default:
 			return `Something went wrong: ${error.message}`;
 	}
