@@ -26,7 +26,7 @@ import type { Benchmark } from './run.ts';
 const FILE_BYTES = 2 ** 30;
 const MiB = 2 ** 20;
 /** Rounds of copy, upload and download; ratios are taken within a round, then the median. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const root = join(import.meta.dirname, '..');
 
 export const filesBenchmark: Benchmark = {
