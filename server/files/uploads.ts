@@ -230,9 +230,11 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 						? `The upload request was refused: ${('body' in error ? error.body : error.message).trim()}`
 						: 'The server could not store this upload. Try again.'
 			};
-			// Whatever broke a size limit goes, rather than waiting to be resumed.
+			// An upload that broke a size limit goes, rather than waiting to be resumed.
 			const uploadId = contextOf(request)?.uploadId;
-			if (status === 413 && uploadId) await catalogue.remove(uploadId, refusal);
+			if (status === 413 && uploadId && catalogue.upload(uploadId)) {
+				await catalogue.remove(uploadId, refusal);
+			}
 			return { status_code: refusal.status, body: refusalBody(refusal) };
 		}
 	});
