@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileStore, MemoryConfigstore } from '@tus/file-store';
@@ -82,10 +83,10 @@ class MeteredFileStore extends FileStore {
 
 	override async create(upload: Upload): Promise<Upload> {
 		const created = await super.create(upload);
-		// The sender left while the empty file was being made: it must not stay behind.
+		// Removed (its sender left, say) while the empty file was being made: none may stay.
 		if (!this.#options.catalogue.upload(upload.id)) {
-			await rm(created.storage?.path ?? '', { force: true });
-			throw new RefusalError(cancelled.senderLeft);
+			await rm(join(this.#options.folder, upload.id), { force: true });
+			throw new RefusalError(cancelled.byUploader);
 		}
 		return created;
 	}
@@ -252,18 +253,18 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 				message: 'Download files from their own link, not the upload link.'
 			});
 		}
+		// A refused body is not read: the connection closes instead of draining megabytes.
+		const refuse = (refusal: Refusal) => {
+			response.setHeader('Connection', 'close');
+			sendRefusal(response, refusal);
+		};
 		const token = bearerToken(request.headers.authorization);
 		const member = tokens.resolve(token);
-		if (!token || !member) return sendRefusal(response, notAMember);
+		if (!token || !member) return refuse(notAMember);
 		const id = path.slice(UPLOADS_PATH.length + 1) || undefined;
-		if (method === 'POST' ? id !== undefined : id === undefined) {
-			return sendRefusal(response, fileNotFound);
-		}
-		if (id) {
-			// Someone else's upload answers like a missing one.
-			const owner = catalogue.owner(id);
-			if (owner?.peerId !== member.peerId) return sendRefusal(response, fileNotFound);
-		}
+		if (method === 'POST' ? id !== undefined : id === undefined) return refuse(fileNotFound);
+		// Someone else's upload answers like a missing one.
+		if (id && catalogue.owner(id)?.peerId !== member.peerId) return refuse(fileNotFound);
 		if (method === 'DELETE') {
 			// Answered here rather than by tus: tus would first wait for a streaming request to
 			// let go of its lock, while this stops the stream and deletes at once.

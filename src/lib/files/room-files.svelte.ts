@@ -44,6 +44,7 @@ export class RoomFiles {
 
 	/** Starts uploading each file; they appear in everyone's list as each one completes. */
 	share(files: Iterable<File>): void {
+		this.error = undefined;
 		const started = [...files].map(
 			(file) =>
 				new Upload(file, {
