@@ -1,10 +1,56 @@
-/** `npm run bench`: every benchmark in turn, each printing its own figures. */
+/**
+ * `npm run bench`: runs every benchmark in turn and prints its figures. A benchmark is a file
+ * in bench/ exporting a `Benchmark`; add it to the list below. Each gets a deadline and must
+ * clean up after itself whether it finishes, fails or runs out of time.
+ */
 import { benchBundle } from './bundle.ts';
 import { benchCall } from './call.ts';
+import { filesBenchmark } from './files.ts';
 
-const only = process.argv.slice(2);
-const benchmarks: Record<string, () => Promise<void>> = { bundle: benchBundle, call: benchCall };
-for (const [name, run] of Object.entries(benchmarks)) {
-	if (only.length === 0 || only.includes(name)) await run();
+export interface Benchmark {
+	name: string;
+	/** Longest it may take on the 2-core reference machine before it is stopped. */
+	deadlineSeconds: number;
+	run(signal: AbortSignal): Promise<string[]>;
 }
-process.exit(0);
+
+/** Benchmarks that print their own figures as they go. */
+const printing = (name: string, deadlineSeconds: number, run: () => Promise<void>): Benchmark => ({
+	name,
+	deadlineSeconds,
+	run: async () => {
+		await run();
+		return [];
+	}
+});
+
+const all: Benchmark[] = [
+	printing('First-load size', 120, benchBundle),
+	printing('Calls', 900, benchCall),
+	filesBenchmark
+];
+// `npm run bench -- files` runs only the benchmarks whose name contains a given word.
+const only = process.argv.slice(2).map((word) => word.toLowerCase());
+const benchmarks = all.filter(
+	(benchmark) =>
+		only.length === 0 || only.some((word) => benchmark.name.toLowerCase().includes(word))
+);
+
+let failed = false;
+for (const benchmark of benchmarks) {
+	const controller = new AbortController();
+	const deadline = setTimeout(
+		() => controller.abort(new Error(`took longer than ${benchmark.deadlineSeconds} s`)),
+		benchmark.deadlineSeconds * 1000
+	);
+	console.log(`\n${benchmark.name}`);
+	try {
+		for (const line of await benchmark.run(controller.signal)) console.log(`  ${line}`);
+	} catch (error) {
+		failed = true;
+		console.error(`  failed: ${(error as Error).message}`);
+	} finally {
+		clearTimeout(deadline);
+	}
+}
+process.exit(failed ? 1 : 0);

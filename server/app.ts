@@ -1,7 +1,9 @@
 /** Composes the back end around one http.Server: Socket.IO, HTTP routes and the built app. */
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { attachFiles, type FileStore } from './files.ts';
 import { healthRoute, notFound, securityHeaders, staticApp, type Handler } from './http.ts';
 import { setQuiet } from './log.ts';
 import { RoomRegistry } from './rooms.ts';
@@ -10,15 +12,21 @@ import { attachSignaling, type DropcallServer } from './signaling.ts';
 export interface Dropcall {
 	io: DropcallServer;
 	registry: RoomRegistry;
+	files: FileStore;
 	/** The HTTP routes; `next` runs when none of them answers (Vite's dev server, or a 404). */
 	handle: (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
-	/** Tells every client the server is stopping, ends every room and closes Socket.IO. */
+	/** Tells every client the server is stopping, ends every room (deleting every shared file)
+	 * and closes Socket.IO. */
 	stop: () => Promise<void>;
 }
 
 export interface DropcallOptions {
 	/** Serve the built app from config.staticDir (production); Vite serves it in development. */
 	serveStatic: boolean;
+	/** Timers for the file store's graces; tests move time forward with their own. */
+	clock?: Clock;
+	/** Free space on the upload folder's disk; tests fill a disk on demand with their own. */
+	freeBytes?: (folder: string) => Promise<number>;
 }
 
 function chain(handlers: Handler[]): Handler {
@@ -46,22 +54,36 @@ export function createDropcall(
 		pingInterval: config.pingIntervalSeconds * 1000,
 		pingTimeout: config.pingTimeoutSeconds * 1000
 	});
-	attachSignaling(io, registry, config);
+	const files = attachFiles({
+		config,
+		registry,
+		io,
+		clock: options.clock,
+		freeBytes: options.freeBytes
+	});
+	attachSignaling(io, registry, config, files.joinDetails);
 
 	const app = options.serveStatic ? staticApp(config.staticDir) : undefined;
 	const handle = chain([
 		securityHeaders(app?.csp),
-		healthRoute(() => ({ rooms: registry.roomCount, peers: registry.peerCount })),
+		healthRoute(() => ({
+			rooms: registry.roomCount,
+			peers: registry.peerCount,
+			files: files.fileCount
+		})),
+		files.handle,
 		...(app ? [app.handler, notFound()] : [])
 	]);
 
 	return {
 		io,
 		registry,
+		files,
 		handle,
 		async stop() {
 			io.emit('server:stopping');
 			registry.endAll();
+			await files.stop();
 			await new Promise<void>((resolve) => io.close(() => resolve()));
 		}
 	};

@@ -20,6 +20,19 @@ export interface Config {
 	pingTimeoutSeconds: number;
 	/** The built app to serve (ignored when Vite's dev server serves the UI). */
 	staticDir: string;
+	/** Where shared files are kept while their senders are in the room; undefined: a fresh
+	 * folder in the OS temp dir, made at start and removed at stop. */
+	uploadDir: string | undefined;
+	/** How long a dropped sender's files outlive their last sign of life; never longer than
+	 * their seat (resumeGraceSeconds), because files never outlive their sender. */
+	fileGraceSeconds: number;
+	maxFileBytes: number;
+	maxRoomBytes: number;
+	maxStoreBytes: number;
+	/** Uploads are refused when they would leave less than this free on the disk. */
+	minFreeBytes: number;
+	/** An unfinished upload that receives nothing for this long is removed. */
+	abandonedUploadSeconds: number;
 	/** No log lines (tests). */
 	quiet: boolean;
 	/** Serve over HTTPS (HTTPS=1 or `npm start -- --https`): cameras need a secure page. */
@@ -55,6 +68,22 @@ function readInteger(env: Env, name: string, fallback: number, min: number, max:
 	const value = Number(raw);
 	if (!Number.isInteger(value) || value < min || value > max) {
 		throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+	}
+	return value;
+}
+
+const byteUnits: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** A byte count, plain (`1073741824`) or with a binary unit (`512MiB`, `2 GiB`, `1g`). */
+function readBytes(env: Env, name: string, fallback: number, min: number): number {
+	const raw = env[name];
+	if (raw === undefined || raw.trim() === '') return fallback;
+	const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(raw);
+	const value = match ? Math.round(Number(match[1]) * byteUnits[match[2]!.toLowerCase()]!) : NaN;
+	if (!Number.isSafeInteger(value) || value < min) {
+		throw new ConfigError(
+			`${name} must be a number of bytes of at least ${min}, like 1073741824 or 1GiB, not "${raw}"`
+		);
 	}
 	return value;
 }
@@ -108,6 +137,8 @@ function readBoolean(env: Env, name: string): boolean {
 
 export function readConfig(env: Env = process.env, argv: string[] = []): Config {
 	const host = env.HOST?.trim() || '0.0.0.0';
+	const resumeGraceSeconds = readInteger(env, 'RESUME_GRACE_SECONDS', 15, 0, 3600);
+	const uploadDir = env.UPLOAD_DIR?.trim();
 	return {
 		port: readInteger(env, 'PORT', 3000, 0, 65535),
 		host,
@@ -115,7 +146,7 @@ export function readConfig(env: Env = process.env, argv: string[] = []): Config 
 		turn: readTurn(env),
 		emptyRoomSeconds: readInteger(env, 'EMPTY_ROOM_SECONDS', 300, 0, 7 * 24 * 3600),
 		unjoinedRoomSeconds: readInteger(env, 'UNJOINED_ROOM_SECONDS', 600, 1, 7 * 24 * 3600),
-		resumeGraceSeconds: readInteger(env, 'RESUME_GRACE_SECONDS', 15, 0, 3600),
+		resumeGraceSeconds,
 		maxSeats: readInteger(env, 'MAX_SEATS', MAX_SEATS, MIN_SEATS, MAX_SEATS),
 		pingIntervalSeconds: 5,
 		pingTimeoutSeconds: 5,
@@ -124,6 +155,13 @@ export function readConfig(env: Env = process.env, argv: string[] = []): Config 
 		https: argv.includes('--https') || readBoolean(env, 'HTTPS'),
 		httpsCertPath: env.HTTPS_CERT?.trim() || undefined,
 		httpsKeyPath: env.HTTPS_KEY?.trim() || undefined,
-		tlsDir: resolve(env.TLS_DIR?.trim() || resolve(import.meta.dirname, '..', '.dropcall', 'tls'))
+		tlsDir: resolve(env.TLS_DIR?.trim() || resolve(import.meta.dirname, '..', '.dropcall', 'tls')),
+		uploadDir: uploadDir ? resolve(uploadDir) : undefined,
+		fileGraceSeconds: readInteger(env, 'FILE_GRACE_SECONDS', resumeGraceSeconds, 0, 3600),
+		maxFileBytes: readBytes(env, 'MAX_FILE_BYTES', 2 * 2 ** 30, 1),
+		maxRoomBytes: readBytes(env, 'MAX_ROOM_BYTES', 5 * 2 ** 30, 1),
+		maxStoreBytes: readBytes(env, 'MAX_STORE_BYTES', 20 * 2 ** 30, 1),
+		minFreeBytes: readBytes(env, 'MIN_FREE_BYTES', 2 ** 30, 0),
+		abandonedUploadSeconds: 60
 	};
 }

@@ -14,6 +14,7 @@ import {
 	UpdateMediaSchema,
 	type Ack,
 	type ClientToServer,
+	type FileInfo,
 	type JoinAnswer,
 	type ProtocolError,
 	type RoomInfo,
@@ -43,7 +44,7 @@ const notInRoom: ProtocolError = { code: 'not-in-room', message: 'Join a room fi
  */
 const deliberateDisconnects = new Set(['client namespace disconnect', 'transport close']);
 
-function invalid(issues: v.BaseIssue<unknown>[]): ProtocolError {
+export function invalid(issues: v.BaseIssue<unknown>[]): ProtocolError {
 	const issue = issues[0];
 	const where = issue?.path?.map((item) => String(item.key)).join('.');
 	return {
@@ -53,11 +54,22 @@ function invalid(issues: v.BaseIssue<unknown>[]): ProtocolError {
 }
 
 /** Socket.IO passes the acknowledgement last; a hostile client may put anything there. */
-function answerer<T>(ack: unknown): Ack<T> {
+export function answerer<T>(ack: unknown): Ack<T> {
 	return typeof ack === 'function' ? (ack as Ack<T>) : () => {};
 }
 
-export function attachSignaling(io: DropcallServer, registry: RoomRegistry, config: Config): void {
+/** What a join answer carries from the file store: the seat's file token and the room's files. */
+export type FileJoinDetails = (
+	roomId: string,
+	peerId: string
+) => { fileToken: string; files: FileInfo[] };
+
+export function attachSignaling(
+	io: DropcallServer,
+	registry: RoomRegistry,
+	config: Config,
+	fileJoinDetails: FileJoinDetails
+): void {
 	registry.on('peerLeft', (room, seat) => {
 		io.to(room.id).emit('peer:left', { id: seat.peerId });
 		if (seat.connectionId) io.sockets.sockets.get(seat.connectionId)?.leave(room.id);
@@ -151,7 +163,8 @@ export function attachSignaling(io: DropcallServer, registry: RoomRegistry, conf
 				room: describeRoom(room),
 				iceServers: iceServersFor(config.iceServers, config.turn, seat.peerId),
 				resumeToken: seat.resumeToken,
-				resumed
+				resumed,
+				...fileJoinDetails(roomId, seat.peerId)
 			});
 		});
 

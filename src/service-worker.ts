@@ -10,6 +10,7 @@ import {
 	precacheAndRoute
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { pendingShareFrom, savePendingShare } from './lib/share/inbox';
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -24,4 +25,21 @@ registerRoute(
 
 self.addEventListener('message', (event) => {
 	if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+// The share sheet posts the files here (Web Share Target). They wait in IndexedDB while the
+// person picks a room on /share; the POST itself never reaches the server.
+self.addEventListener('fetch', (event) => {
+	const url = new URL(event.request.url);
+	if (event.request.method !== 'POST' || url.pathname !== '/share-target') return;
+	event.respondWith(
+		(async () => {
+			try {
+				await savePendingShare(await pendingShareFrom(await event.request.formData()));
+				return Response.redirect('/share', 303);
+			} catch {
+				return Response.redirect('/share?failed=1', 303);
+			}
+		})()
+	);
 });

@@ -22,6 +22,16 @@ export function describeError(error: ProtocolError): string {
 			return m.server_silent();
 		case 'too-large':
 			return m.too_large_error();
+		// The file store words these itself, with the sizes and limits that apply.
+		case 'file-not-found':
+		case 'not-your-file':
+		case 'file-too-large':
+		case 'room-storage-full':
+		case 'storage-full':
+		case 'disk-full':
+		case 'upload-cancelled':
+		case 'upload-failed':
+			return error.message;
 		default:
 			return m.generic_error({ message: error.message });
 	}

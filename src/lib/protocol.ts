@@ -113,7 +113,15 @@ export const errorCodes = [
 	'not-in-room',
 	'peer-not-found',
 	'already-joined',
-	'server-stopping'
+	'server-stopping',
+	'file-not-found',
+	'not-your-file',
+	'file-too-large',
+	'room-storage-full',
+	'storage-full',
+	'disk-full',
+	'upload-cancelled',
+	'upload-failed'
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -156,6 +164,10 @@ export interface JoinAnswer {
 	resumeToken: string;
 	/** Whether this join took over a held seat rather than taking a new one. */
 	resumed: boolean;
+	/** This seat's credential for the file routes; it stops working when the seat is freed. */
+	fileToken: string;
+	/** The files shared in the room right now, oldest first. */
+	files: FileInfo[];
 }
 
 export interface ClientToServer {
@@ -165,6 +177,8 @@ export interface ClientToServer {
 	'room:leave': (ack: Ack<object>) => void;
 	'peer:media': (request: UpdateMediaRequest, ack: Ack<object>) => void;
 	signal: (request: SignalRequest, ack: Ack<object>) => void;
+	/** Only the file's sender may delete it. */
+	'file:delete': (request: DeleteFileRequest, ack: Ack<object>) => void;
 }
 
 export interface ServerToClient {
@@ -174,6 +188,10 @@ export interface ServerToClient {
 	signal: (signal: RelayedSignal) => void;
 	/** The server is shutting down; rooms live in its memory and end with it. */
 	'server:stopping': () => void;
+	/** A file finished uploading and everyone in the room may download it. */
+	'file:added': (file: FileInfo) => void;
+	/** Deleted by its sender, or gone with them: its links already answer 404. */
+	'file:removed': (event: { id: string }) => void;
 }
 
 /** Every event a client may send, so the server can refuse anything else by name. */
@@ -183,5 +201,60 @@ export const clientEvents = [
 	'room:join',
 	'room:leave',
 	'peer:media',
-	'signal'
+	'signal',
+	'file:delete'
 ] as const satisfies readonly (keyof ClientToServer)[];
+
+// ─── Files ──────────────────────────────────────────────────────────────────────────────────
+// Files travel over plain HTTP, not Socket.IO: uploads use the tus resumable upload protocol
+// at UPLOADS_PATH with `Authorization: Bearer <fileToken>`; downloads and image previews are
+// GET links carrying the token as a query parameter, so a plain `<a download>` or `<img>` works.
+// Socket.IO carries only the list: file:added, file:removed and the file:delete request.
+
+export const FILES_PATH = '/files';
+export const UPLOADS_PATH = `${FILES_PATH}/uploads`;
+
+/** 128 random bits, base64url: a download link cannot be guessed. */
+export const FileIdSchema = v.pipe(v.string(), v.regex(idPattern, 'Not a file id'));
+
+/**
+ * Browsers upload in PATCH requests of at most this many bytes. Each one ends well inside
+ * Node's 5-minute request timeout even on a slow phone link, and one cut short costs nothing:
+ * tus resumes at the byte the server reports.
+ */
+export const UPLOAD_CHUNK_BYTES = 32 * 1024 * 1024;
+
+/** The tus Upload-Metadata keys a browser sends with a new upload. */
+export const uploadMetadataKeys = { name: 'filename', type: 'filetype' } as const;
+
+export interface FileInfo {
+	id: string;
+	/** Sanitised: no folders, no control or direction-changing characters. */
+	name: string;
+	size: number;
+	/** The MIME type the sender's browser declared, or '' when it declared nothing usable. */
+	type: string;
+	senderId: string;
+	senderName: string;
+	/** Milliseconds since the epoch, when the upload completed. */
+	createdAt: number;
+	/** A raster image small enough to show as a thumbnail from the preview link. */
+	hasPreview: boolean;
+}
+
+export const DeleteFileSchema = v.strictObject({ id: FileIdSchema });
+export type DeleteFileRequest = v.InferOutput<typeof DeleteFileSchema>;
+
+/** Every error answer of the file routes has this JSON body. */
+export const FileErrorBodySchema = v.object({
+	ok: v.literal(false),
+	error: v.object({ code: v.picklist(errorCodes), message: v.string() })
+});
+
+export function fileDownloadPath(id: string, fileToken: string): string {
+	return `${FILES_PATH}/${id}?token=${encodeURIComponent(fileToken)}`;
+}
+
+export function filePreviewPath(id: string, fileToken: string): string {
+	return `${FILES_PATH}/${id}/preview?token=${encodeURIComponent(fileToken)}`;
+}

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient } from '../../src/lib/protocol';
-import { createDropcall, type Dropcall } from '../../server/app';
+import { createDropcall, type Dropcall, type DropcallOptions } from '../../server/app';
 import { readConfig, type Config } from '../../server/config';
 
 export type TestClient = Socket<ServerToClient, ClientToServer>;
@@ -16,14 +16,17 @@ export interface Harness {
 	close(): Promise<void>;
 }
 
-export async function startServer(overrides: Partial<Config> = {}): Promise<Harness> {
+export async function startServer(
+	overrides: Partial<Config> = {},
+	options: Omit<DropcallOptions, 'serveStatic'> = {}
+): Promise<Harness> {
 	const config: Config = { ...readConfig({}), quiet: true, host: '127.0.0.1', ...overrides };
 	const httpServer = createServer((request, response) =>
 		dropcall.handle(request, response, () => {
 			response.writeHead(404).end();
 		})
 	);
-	const dropcall = createDropcall(httpServer, config, { serveStatic: false });
+	const dropcall = createDropcall(httpServer, config, { ...options, serveStatic: false });
 	const connections = new Set<import('node:net').Socket>();
 	httpServer.on('connection', (connection) => {
 		connections.add(connection);

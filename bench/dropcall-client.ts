@@ -1,0 +1,127 @@
+/**
+ * A Dropcall server started for a benchmark, as `npm start` runs it, and the requests a
+ * browser makes to it: join a room, upload with tus in browser-sized chunks, download.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { io, type Socket } from 'socket.io-client';
+import {
+	fileDownloadPath,
+	UPLOAD_CHUNK_BYTES,
+	UPLOADS_PATH,
+	type ClientToServer,
+	type ServerToClient
+} from '../src/lib/protocol.ts';
+
+const MiB = 2 ** 20;
+const root = join(import.meta.dirname, '..');
+
+export async function startServer(scratch: string, signal: AbortSignal) {
+	// The server needs a built app to start; the benchmark never asks for it.
+	const staticDir = join(scratch, 'static');
+	await mkdir(staticDir);
+	await writeFile(join(staticDir, 'index.html'), '<!doctype html>');
+	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/index.ts')], {
+		cwd: root,
+		env: {
+			...process.env,
+			HOST: '127.0.0.1',
+			PORT: '0',
+			QUIET: '1',
+			STATIC_DIR: staticDir,
+			UPLOAD_DIR: join(scratch, 'uploads')
+		},
+		stdio: ['ignore', 'pipe', 'inherit'],
+		signal
+	});
+	child.on('error', () => {});
+	const url = await new Promise<string>((resolve, reject) => {
+		let text = '';
+		child.stdout!.on('data', (chunk: Buffer) => {
+			text += chunk.toString();
+			const match = /running on (http:\/\/\S+)/.exec(text);
+			if (match) resolve(match[1]!);
+		});
+		child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
+	});
+	return { child, url };
+}
+
+export async function joinRoom(url: string) {
+	const socket: Socket<ServerToClient, ClientToServer> = io(url, {
+		transports: ['websocket'],
+		reconnection: false
+	});
+	const created = await socket.emitWithAck('room:create', { seats: 2, devices: 'none' });
+	if (!created.ok) throw new Error(created.error.message);
+	const joined = await socket.emitWithAck('room:join', {
+		roomId: created.roomId,
+		name: 'Bench',
+		media: { audio: false, video: false }
+	});
+	if (!joined.ok) throw new Error(joined.error.message);
+	return { socket, token: joined.fileToken };
+}
+
+/** The requests tus-js-client makes: one POST, then PATCHes of UPLOAD_CHUNK_BYTES each. */
+export async function tusUpload(url: string, token: string, path: string, signal: AbortSignal) {
+	const { size } = await stat(path);
+	const created = await fetch(`${url}${UPLOADS_PATH}`, {
+		method: 'POST',
+		headers: {
+			'Tus-Resumable': '1.0.0',
+			'Upload-Length': String(size),
+			'Upload-Metadata': `filename ${Buffer.from('bench.bin').toString('base64')}`,
+			Authorization: `Bearer ${token}`
+		},
+		signal
+	});
+	if (created.status !== 201) throw new Error(`upload refused: ${await created.text()}`);
+	const location = new URL(created.headers.get('location')!, url);
+	for (let offset = 0; offset < size; offset += UPLOAD_CHUNK_BYTES) {
+		const end = Math.min(size, offset + UPLOAD_CHUNK_BYTES);
+		const status = await new Promise<number>((resolve, reject) => {
+			const patch = request(location, {
+				method: 'PATCH',
+				headers: {
+					'Tus-Resumable': '1.0.0',
+					'Upload-Offset': String(offset),
+					'Content-Type': 'application/offset+octet-stream',
+					'Content-Length': String(end - offset),
+					Authorization: `Bearer ${token}`
+				},
+				signal
+			});
+			patch.on('response', (response) => {
+				response.resume();
+				response.on('end', () => resolve(response.statusCode ?? 0));
+			});
+			patch.on('error', reject);
+			createReadStream(path, { start: offset, end: end - 1, highWaterMark: MiB }).pipe(patch);
+		});
+		if (status !== 204) throw new Error(`PATCH answered ${status}`);
+	}
+	return location.pathname.split('/').at(-1)!;
+}
+
+export async function downloadTo(
+	url: string,
+	token: string,
+	id: string,
+	path: string,
+	signal: AbortSignal
+) {
+	await new Promise<void>((resolve, reject) => {
+		const get = request(new URL(fileDownloadPath(id, token), url), { signal }, (response) => {
+			if (response.statusCode !== 200)
+				return reject(new Error(`GET answered ${response.statusCode}`));
+			pipeline(response, createWriteStream(path, { highWaterMark: 4 * MiB })).then(resolve, reject);
+		});
+		get.on('error', reject);
+		get.end();
+	});
+}

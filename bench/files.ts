@@ -1,0 +1,170 @@
+/**
+ * The file store over loopback with a 1 GiB file: upload (tus, in the chunks a browser sends)
+ * and download throughput, each against a plain disk copy of the same file made in the same
+ * run, and how much the server's resident memory grows while it moves the gigabyte. The
+ * server runs as its own process, as `npm start` runs it, so its RSS is its own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFile, open, rm, statfs } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { UPLOAD_CHUNK_BYTES } from '../src/lib/protocol.ts';
+import { downloadTo, joinRoom, startServer, tusUpload } from './dropcall-client.ts';
+import { CpuWatch, MemoryWatch } from './proc.ts';
+import type { Benchmark } from './run.ts';
+
+const FILE_BYTES = 2 ** 30;
+const MiB = 2 ** 20;
+/** Rounds of copy, upload and download; ratios are taken within a round, then the median. */
+const ROUNDS = 5;
+
+export const filesBenchmark: Benchmark = {
+	name: 'files: 1 GiB over loopback',
+	deadlineSeconds: 300,
+	async run(signal) {
+		const scratch = mkdtempSync(join(tmpdir(), 'dropcall-bench-'));
+		let server: ChildProcess | undefined;
+		try {
+			const stats = await statfs(scratch);
+			// The source, a copy or the download, the stored upload, and the server's free margin.
+			const needed = 4 * FILE_BYTES;
+			if (stats.bavail * stats.bsize < needed) {
+				throw new Error(`needs ${needed / 2 ** 30} GiB free in ${tmpdir()}`);
+			}
+			const loadBefore = loadavg()[0]!;
+			const source = join(scratch, 'source.bin');
+			const sourceHash = await writeRandomFile(source, FILE_BYTES);
+			const copy = join(scratch, 'copy.bin');
+			const downloaded = join(scratch, 'downloaded.bin');
+
+			const started = await startServer(scratch, signal);
+			server = started.child;
+			const member = await joinRoom(started.url);
+			// Warm up the code paths so the figures measure streaming, not first-call compiling.
+			const warmUp = join(scratch, 'warm-up.bin');
+			writeFileSync(warmUp, randomFillSync(Buffer.alloc(8 * MiB)));
+			const warmId = await tusUpload(started.url, member.token, warmUp, signal);
+			await downloadTo(started.url, member.token, warmId, join(scratch, 'warm-down.bin'), signal);
+
+			// Another process busy on the machine slows whichever phase it overlaps, so each round
+			// measures the copy right next to the transfers it is compared with.
+			const rounds: {
+				copy: number;
+				copyFile: number;
+				upload: number;
+				download: number;
+				uploadCpu: number;
+				downloadCpu: number;
+			}[] = [];
+			const cpu = new CpuWatch(started.child.pid!);
+			const memory = new MemoryWatch(started.child.pid!);
+			await memory.start();
+			for (let round = 0; round < ROUNDS; round++) {
+				signal.throwIfAborted();
+				const copySeconds = await timed(() => streamCopy(source, copy));
+				await rm(copy);
+				const copyFileSeconds = await timed(() => copyFile(source, copy));
+				await rm(copy);
+				let id = '';
+				let cpuBefore = await cpu.seconds();
+				const uploadSeconds = await timed(async () => {
+					id = await tusUpload(started.url, member.token, source, signal);
+				});
+				const uploadCpu = (await cpu.seconds()) - cpuBefore;
+				cpuBefore = await cpu.seconds();
+				const downloadSeconds = await timed(() =>
+					downloadTo(started.url, member.token, id, downloaded, signal)
+				);
+				const downloadCpu = (await cpu.seconds()) - cpuBefore;
+				if ((await hashFile(downloaded)) !== sourceHash) {
+					throw new Error('the downloaded file differs from the uploaded one');
+				}
+				await rm(downloaded);
+				const deleted = await member.socket.emitWithAck('file:delete', { id });
+				if (!deleted.ok) throw new Error(deleted.error.message);
+				rounds.push({
+					copy: copySeconds,
+					copyFile: copyFileSeconds,
+					upload: uploadSeconds,
+					download: downloadSeconds,
+					uploadCpu,
+					downloadCpu
+				});
+			}
+			const peakGrowth = await memory.stop();
+			member.socket.close();
+
+			const rate = (seconds: number) => FILE_BYTES / MiB / seconds;
+			const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+			const uploadRatio = median(rounds.map((r) => r.copy / r.upload));
+			const downloadRatio = median(rounds.map((r) => r.copy / r.download));
+			const mark = (ok: boolean) => (ok ? 'meets' : 'MISSES');
+			const speeds = (pick: (r: (typeof rounds)[number]) => number) =>
+				rounds.map((r) => rate(pick(r)).toFixed(0)).join(', ');
+			return [
+				`disk copy (stream)  ${fixed(median(rounds.map((r) => rate(r.copy))))} MiB/s  rounds: ${speeds((r) => r.copy)}`,
+				`upload (tus)        ${fixed(median(rounds.map((r) => rate(r.upload))))} MiB/s  rounds: ${speeds((r) => r.upload)}  →  ${uploadRatio.toFixed(2)}× disk copy (${mark(uploadRatio >= 0.8)} target ≥ 0.8×)`,
+				`download (GET)      ${fixed(median(rounds.map((r) => rate(r.download))))} MiB/s  rounds: ${speeds((r) => r.download)}  →  ${downloadRatio.toFixed(2)}× disk copy (${mark(downloadRatio >= 0.8)} target ≥ 0.8×)`,
+				`server peak RSS growth  ${(peakGrowth / MiB).toFixed(1)} MiB over all rounds (${mark(peakGrowth < 50 * MiB)} target < 50 MiB)`,
+				`server CPU time per GiB: upload ${median(rounds.map((r) => r.uploadCpu)).toFixed(2)} s, download ${median(rounds.map((r) => r.downloadCpu)).toFixed(2)} s`,
+				`fs.copyFile, for reference: ${fixed(median(rounds.map((r) => rate(r.copyFile))))} MiB/s (a kernel-side copy; no server can receive bytes that way)`,
+				`ratios are medians of ${ROUNDS} rounds, each against its own copy; uploads in ${UPLOAD_CHUNK_BYTES / MiB} MiB PATCHes as browsers send them; every download verified by sha256; load average ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`
+			];
+		} finally {
+			if (server && server.exitCode === null) {
+				const exited = new Promise((resolve) => server!.once('exit', resolve));
+				server.kill('SIGTERM');
+				await exited;
+			}
+			rmSync(scratch, { recursive: true, force: true });
+		}
+	}
+};
+
+const fixed = (value: number) => value.toFixed(0).padStart(5);
+
+/**
+ * Times one phase. Dirty pages from the phase before are written out first (`sync`), or the
+ * kernel's writeback would slow whichever phase happens to run next.
+ */
+async function timed(work: () => Promise<unknown>): Promise<number> {
+	// Not spawnSync: a blocked event loop misses Socket.IO heartbeats, and a member who stops
+	// answering them loses their seat and their files.
+	await new Promise((resolve) => spawn('sync').once('exit', resolve));
+	const started = process.hrtime.bigint();
+	await work();
+	return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function writeRandomFile(path: string, bytes: number): Promise<string> {
+	const hash = createHash('sha256');
+	const block = Buffer.alloc(16 * MiB);
+	const file = await open(path, 'w');
+	try {
+		for (let written = 0; written < bytes; written += block.length) {
+			randomFillSync(block);
+			hash.update(block);
+			await file.write(block);
+		}
+	} finally {
+		await file.close();
+	}
+	return hash.digest('hex');
+}
+
+async function hashFile(path: string): Promise<string> {
+	const hash = createHash('sha256');
+	await pipeline(createReadStream(path, { highWaterMark: 4 * MiB }), hash);
+	return hash.digest('hex');
+}
+
+/** The baseline: bytes through user space, read and written in the same batches as the store. */
+function streamCopy(from: string, to: string): Promise<void> {
+	return pipeline(
+		createReadStream(from, { highWaterMark: MiB }),
+		createWriteStream(to, { highWaterMark: 4 * MiB })
+	);
+}

@@ -1,0 +1,148 @@
+/**
+ * The file store: files shared in a room live on disk while their sender is in the room.
+ * Composes the parts in server/files/ and ties them to the rooms: a sender who leaves takes
+ * their files along, a dropped sender's files wait out the file grace, an ended room takes all.
+ */
+import * as v from 'valibot';
+import { formatBytes } from '../src/lib/files/format.ts';
+import { DeleteFileSchema, type FileInfo, type ProtocolError } from '../src/lib/protocol.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { cancelled, FileCatalogue } from './files/catalogue.ts';
+import { downloadRoute } from './files/downloads.ts';
+import { freeBytes, prepareUploadFolder, removeUploadFolder } from './files/folder.ts';
+import { SenderGrace } from './files/grace.ts';
+import { FileTokens } from './files/tokens.ts';
+import { uploadRoute } from './files/uploads.ts';
+import type { Handler } from './http.ts';
+import { log, shortId } from './log.ts';
+import type { RoomRegistry } from './rooms.ts';
+import { answerer, invalid, type DropcallServer } from './signaling.ts';
+
+export interface FileStoreDependencies {
+	config: Config;
+	registry: RoomRegistry;
+	io: DropcallServer;
+	clock?: Clock;
+	/** Free bytes on the disk holding `folder`; tests replace it to fill a disk on demand. */
+	freeBytes?: (folder: string) => Promise<number>;
+}
+
+export interface FileStore {
+	/** The HTTP routes under /files/: tus uploads, downloads and previews. */
+	handle: Handler;
+	/** What a join answer carries about files: the seat's token and the room's files. */
+	joinDetails(roomId: string, peerId: string): { fileToken: string; files: FileInfo[] };
+	/** Where files are stored, for tests and the log. */
+	folder: string;
+	readonly fileCount: number;
+	/** Waits for every deletion and removes the folder if this server made it. */
+	stop(): Promise<void>;
+}
+
+const notInRoom: ProtocolError = { code: 'not-in-room', message: 'Join a room first' };
+
+export function attachFiles({
+	config,
+	registry,
+	io,
+	clock = systemClock,
+	freeBytes: measureFreeBytes = freeBytes
+}: FileStoreDependencies): FileStore {
+	const folder = prepareUploadFolder(config.uploadDir);
+	const catalogue = new FileCatalogue(folder.path, config, clock);
+	const tokens = new FileTokens(registry);
+	const isAway = (roomId: string, peerId: string) =>
+		registry.get(roomId)?.members.get(peerId)?.connectionId === null;
+	const grace = new SenderGrace({
+		clock,
+		graceMs: config.fileGraceSeconds * 1000,
+		isAway,
+		expire(roomId, peerId) {
+			log(`files of a dropped sender in room ${shortId(roomId)} removed after the grace`);
+			void catalogue.removeSender(roomId, peerId, cancelled.senderLeft);
+		}
+	});
+
+	catalogue.on('added', (roomId, file) => {
+		io.to(roomId).emit('file:added', file);
+		log(`file shared in room ${shortId(roomId)} (${formatBytes(file.size)})`);
+	});
+	catalogue.on('removed', (roomId, id) => io.to(roomId).emit('file:removed', { id }));
+
+	registry.on('peerLeft', (room, seat) => {
+		grace.cancel(seat.peerId);
+		tokens.revoke(seat.peerId);
+		void catalogue.removeSender(room.id, seat.peerId, cancelled.senderLeft);
+	});
+	registry.on('roomEnded', (room) => {
+		for (const peerId of room.members.keys()) grace.cancel(peerId);
+		tokens.revokeRoom(room.id);
+		void catalogue.removeRoom(room.id, cancelled.roomEnded);
+	});
+
+	io.on('connection', (socket) => {
+		socket.on('file:delete', async (payload: unknown, ack: unknown) => {
+			const answer = answerer<object>(ack);
+			const request = v.safeParse(DeleteFileSchema, payload);
+			if (!request.success) return answer({ ok: false, error: invalid(request.issues) });
+			const { roomId, peerId } = socket.data;
+			if (!roomId || !peerId) return answer({ ok: false, error: notInRoom });
+			const file = catalogue.file(request.output.id);
+			if (!file || file.roomId !== roomId) {
+				return answer({
+					ok: false,
+					error: { code: 'file-not-found', message: 'This file is no longer shared.' }
+				});
+			}
+			if (file.info.senderId !== peerId) {
+				return answer({
+					ok: false,
+					error: {
+						code: 'not-your-file',
+						message: 'Only the person who shared a file can delete it.'
+					}
+				});
+			}
+			await catalogue.remove(file.info.id, cancelled.byUploader);
+			answer({ ok: true });
+		});
+
+		socket.on('disconnect', () => {
+			const { roomId, peerId, lastSeenAt } = socket.data;
+			if (!roomId || !peerId) return;
+			// Signaling's own disconnect listener decides whether the seat is held or freed; it
+			// has run by the time this microtask does, whichever listener came first.
+			queueMicrotask(() => {
+				if (isAway(roomId, peerId)) grace.begin(roomId, peerId, Date.now() - lastSeenAt);
+			});
+		});
+	});
+
+	const uploads = uploadRoute({
+		folder: folder.path,
+		limits: config,
+		catalogue,
+		tokens,
+		freeBytes: measureFreeBytes
+	});
+	const downloads = downloadRoute(catalogue, tokens);
+
+	return {
+		folder: folder.path,
+		handle: (request, response, next) =>
+			uploads(request, response, () => downloads(request, response, next)),
+		joinDetails(roomId, peerId) {
+			grace.cancel(peerId);
+			return { fileToken: tokens.issue(roomId, peerId), files: catalogue.filesIn(roomId) };
+		},
+		get fileCount() {
+			return catalogue.fileCount;
+		},
+		async stop() {
+			grace.stop();
+			await catalogue.settle();
+			removeUploadFolder(folder);
+		}
+	};
+}

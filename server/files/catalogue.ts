@@ -1,0 +1,254 @@
+/**
+ * The catalogue of what is on disk: uploads in progress and finished files, by room and by
+ * sender, with the bytes each holds. It is the one place that deletes a stored file, so a
+ * file leaves every list and the disk together, and the one place that counts bytes.
+ */
+import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FileInfo } from '../../src/lib/protocol.ts';
+import type { Clock, Timer } from '../clock.ts';
+import { checkNewUpload, type Limits } from './limits.ts';
+import type { Refusal } from './refusals.ts';
+import type { Member } from './tokens.ts';
+
+/** Images up to this size get a thumbnail; a bigger one would stall a phone's list. */
+export const MAX_PREVIEW_BYTES = 16 * 1024 * 1024;
+const previewTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif']);
+
+export interface PendingUpload extends Member {
+	id: string;
+	senderName: string;
+	name: string;
+	type: string;
+	size: number;
+	path: string;
+	/** Bytes received so far. */
+	offset: number;
+	lastProgressAt: number;
+	/** Set while a request streams into the upload: stops it with the refusal as its answer. */
+	stop: ((refusal: Refusal) => void) | undefined;
+	idleTimer: Timer | undefined;
+}
+
+export interface SharedFile {
+	roomId: string;
+	path: string;
+	info: FileInfo;
+}
+
+export interface CatalogueOptions extends Limits {
+	abandonedUploadSeconds: number;
+}
+
+interface CatalogueEvents {
+	added: [roomId: string, file: FileInfo];
+	removed: [roomId: string, id: string];
+	/** An upload or a file left the catalogue, whatever it was. */
+	forgotten: [id: string];
+}
+
+export const cancelled = {
+	byUploader: {
+		status: 410,
+		code: 'upload-cancelled',
+		message: 'The upload was cancelled.'
+	},
+	senderLeft: {
+		status: 410,
+		code: 'upload-cancelled',
+		message: 'The upload stopped because its sender left the room.'
+	},
+	roomEnded: { status: 410, code: 'upload-cancelled', message: 'The room has ended.' }
+} satisfies Record<string, Refusal>;
+
+export class FileCatalogue extends EventEmitter<CatalogueEvents> {
+	readonly #folder: string;
+	readonly #options: CatalogueOptions;
+	readonly #clock: Clock;
+	readonly #uploads = new Map<string, PendingUpload>();
+	readonly #files = new Map<string, SharedFile>();
+	readonly #deletions = new Map<string, Promise<void>>();
+
+	constructor(folder: string, options: CatalogueOptions, clock: Clock) {
+		super();
+		this.#folder = folder;
+		this.#options = options;
+		this.#clock = clock;
+	}
+
+	get fileCount(): number {
+		return this.#files.size;
+	}
+
+	upload(id: string): PendingUpload | undefined {
+		return this.#uploads.get(id);
+	}
+
+	file(id: string): SharedFile | undefined {
+		return this.#files.get(id);
+	}
+
+	/** Whose upload or file this id is, if it is anything at all. */
+	owner(id: string): Member | undefined {
+		const upload = this.#uploads.get(id);
+		if (upload) return upload;
+		const file = this.#files.get(id);
+		return file && { roomId: file.roomId, peerId: file.info.senderId };
+	}
+
+	filesIn(roomId: string): FileInfo[] {
+		return [...this.#files.values()]
+			.filter((file) => file.roomId === roomId)
+			.map((file) => file.info);
+	}
+
+	/** Bytes that uploads in progress have reserved but not written yet. */
+	pendingBytes(): number {
+		let bytes = 0;
+		for (const upload of this.#uploads.values()) bytes += upload.size - upload.offset;
+		return bytes;
+	}
+
+	/**
+	 * Reserves room for a new upload of `size` bytes, or says why not. `freeBytes` is the disk's
+	 * free space, measured just before: this step itself is synchronous, so two uploads
+	 * starting at once cannot both take the last free bytes.
+	 */
+	reserve(
+		member: Member & { senderName: string },
+		upload: { id: string; name: string; type: string; size: number },
+		freeBytes: number
+	): PendingUpload | Refusal {
+		let roomBytes = 0;
+		let roomFiles = 0;
+		let storeBytes = 0;
+		for (const entry of this.#entries()) {
+			storeBytes += entry.size;
+			if (entry.roomId !== member.roomId) continue;
+			roomBytes += entry.size;
+			roomFiles += 1;
+		}
+		const refusal = checkNewUpload(
+			upload.size,
+			{ roomBytes, roomFiles, storeBytes, freeBytes: freeBytes - this.pendingBytes() },
+			this.#options
+		);
+		if (refusal) return refusal;
+		const pending: PendingUpload = {
+			...upload,
+			roomId: member.roomId,
+			peerId: member.peerId,
+			senderName: member.senderName,
+			path: join(this.#folder, upload.id),
+			offset: 0,
+			lastProgressAt: this.#clock.now(),
+			stop: undefined,
+			idleTimer: undefined
+		};
+		this.#uploads.set(pending.id, pending);
+		this.#watchIdle(pending, this.#options.abandonedUploadSeconds * 1000);
+		return pending;
+	}
+
+	progress(upload: PendingUpload, offset: number): void {
+		upload.offset = offset;
+		upload.lastProgressAt = this.#clock.now();
+	}
+
+	/** Turns a fully received upload into a file everyone in the room sees. */
+	complete(id: string): FileInfo | undefined {
+		const upload = this.#uploads.get(id);
+		if (!upload) return undefined;
+		this.#clock.clearTimeout(upload.idleTimer);
+		this.#uploads.delete(id);
+		const info: FileInfo = {
+			id,
+			name: upload.name,
+			size: upload.size,
+			type: upload.type,
+			senderId: upload.peerId,
+			senderName: upload.senderName,
+			createdAt: this.#clock.now(),
+			hasPreview: previewTypes.has(upload.type) && upload.size <= MAX_PREVIEW_BYTES
+		};
+		this.#files.set(id, { roomId: upload.roomId, path: upload.path, info });
+		this.emit('added', upload.roomId, info);
+		return info;
+	}
+
+	/**
+	 * Takes an upload or a file out of every list at once, stops anything still streaming into
+	 * it, and deletes it from disk. `why` is what an interrupted uploader is told.
+	 */
+	remove(id: string, why: Refusal): Promise<void> {
+		const upload = this.#uploads.get(id);
+		const file = this.#files.get(id);
+		if (!upload && !file) return Promise.resolve();
+		// The deletion starts first, so whatever is stopped below can wait for it to finish.
+		const deletion = rm(join(this.#folder, id), { force: true }).finally(() =>
+			this.#deletions.delete(id)
+		);
+		this.#deletions.set(id, deletion);
+		if (upload) {
+			this.#uploads.delete(id);
+			this.#clock.clearTimeout(upload.idleTimer);
+			upload.stop?.(why);
+		} else if (file) {
+			this.#files.delete(id);
+			this.emit('removed', file.roomId, id);
+		}
+		this.emit('forgotten', id);
+		return deletion;
+	}
+
+	/** Resolves once a removal under way has deleted the file from disk. */
+	async whenGone(id: string): Promise<void> {
+		await this.#deletions.get(id)?.catch(() => {});
+	}
+
+	removeSender(roomId: string, peerId: string, why: Refusal): Promise<void> {
+		const ids = [...this.#entries()]
+			.filter((entry) => entry.roomId === roomId && entry.peerId === peerId)
+			.map((entry) => entry.id);
+		return Promise.all(ids.map((id) => this.remove(id, why))).then(() => {});
+	}
+
+	removeRoom(roomId: string, why: Refusal): Promise<void> {
+		const ids = [...this.#entries()]
+			.filter((entry) => entry.roomId === roomId)
+			.map((entry) => entry.id);
+		return Promise.all(ids.map((id) => this.remove(id, why))).then(() => {});
+	}
+
+	/** Waits for every deletion under way, so a stopping server leaves nothing behind. */
+	async settle(): Promise<void> {
+		while (this.#deletions.size > 0) await Promise.allSettled([...this.#deletions.values()]);
+	}
+
+	*#entries(): Generator<{ id: string; roomId: string; peerId: string; size: number }> {
+		for (const upload of this.#uploads.values()) yield upload;
+		for (const file of this.#files.values()) {
+			yield {
+				id: file.info.id,
+				roomId: file.roomId,
+				peerId: file.info.senderId,
+				size: file.info.size
+			};
+		}
+	}
+
+	/** An upload that receives nothing for the idle time is abandoned and removed. */
+	#watchIdle(upload: PendingUpload, idleMs: number): void {
+		upload.idleTimer = this.#clock.setTimeout(() => {
+			if (this.#uploads.get(upload.id) !== upload) return;
+			const quietMs = this.#clock.now() - upload.lastProgressAt;
+			if (quietMs < idleMs) return this.#watchIdle(upload, idleMs - quietMs);
+			void this.remove(upload.id, {
+				status: 410,
+				code: 'upload-cancelled',
+				message: `Nothing arrived for ${this.#options.abandonedUploadSeconds} s, so the upload was abandoned.`
+			});
+		}, idleMs);
+	}
+}

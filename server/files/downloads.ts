@@ -1,0 +1,117 @@
+/**
+ * Downloads and thumbnails: `GET /files/<id>?token=…` and `GET /files/<id>/preview?token=…`.
+ * Streamed from disk in bounded chunks (memory stays flat for any size), byte ranges for
+ * resumed downloads and seeking, and cut off the moment the file is deleted.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { FILES_PATH } from '../../src/lib/protocol.ts';
+import type { Handler } from '../http.ts';
+import type { FileCatalogue, SharedFile } from './catalogue.ts';
+import { contentDisposition, downloadContentType, parseRange } from './headers.ts';
+import { fileNotFound, notAMember, sendRefusal } from './refusals.ts';
+import type { FileTokens } from './tokens.ts';
+
+const routePattern = new RegExp(`^${FILES_PATH}/([A-Za-z0-9_-]{22})(/preview)?$`);
+/** Large reads keep a 1 GiB download near disk speed; one chunk per response is the cost. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+export function downloadRoute(catalogue: FileCatalogue, tokens: FileTokens): Handler {
+	const streaming = new Map<string, Set<ReadStream>>();
+	catalogue.on('forgotten', (id) => {
+		for (const stream of streaming.get(id) ?? []) stream.destroy();
+		streaming.delete(id);
+	});
+
+	async function send(
+		request: IncomingMessage,
+		response: ServerResponse,
+		file: SharedFile,
+		isPreview: boolean
+	): Promise<void> {
+		let handle: FileHandle;
+		try {
+			handle = await open(file.path, 'r');
+		} catch {
+			return sendRefusal(response, fileNotFound);
+		}
+		// Deleted while the file was opening: the link has stopped working.
+		if (catalogue.file(file.info.id) !== file) {
+			await handle.close();
+			return sendRefusal(response, fileNotFound);
+		}
+		const { info } = file;
+		const etag = `"${info.id}"`;
+		const ifRange = request.headers['if-range'];
+		const range =
+			ifRange === undefined || ifRange === etag
+				? parseRange(request.headers.range, info.size)
+				: undefined;
+		response.setHeader('Accept-Ranges', 'bytes');
+		response.setHeader('ETag', etag);
+		response.setHeader('Last-Modified', new Date(info.createdAt).toUTCString());
+		response.setHeader('Cache-Control', 'private, no-store');
+		response.setHeader('X-Content-Type-Options', 'nosniff');
+		// Opened directly, the file is a sandboxed document that can run nothing.
+		response.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+		response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+		response.setHeader('Content-Type', isPreview ? info.type : downloadContentType(info.type));
+		response.setHeader(
+			'Content-Disposition',
+			contentDisposition(isPreview ? 'inline' : 'attachment', info.name)
+		);
+		if (range === 'unsatisfiable') {
+			await handle.close();
+			response.writeHead(416, { 'Content-Range': `bytes */${info.size}` }).end();
+			return;
+		}
+		const start = range?.start ?? 0;
+		const end = range?.end ?? info.size - 1;
+		const length = Math.max(0, end - start + 1);
+		if (range) response.setHeader('Content-Range', `bytes ${start}-${end}/${info.size}`);
+		response.writeHead(range ? 206 : 200, { 'Content-Length': length });
+		if (request.method === 'HEAD' || length === 0) {
+			await handle.close();
+			response.end();
+			return;
+		}
+		const stream = handle.createReadStream({ start, end, highWaterMark: READ_CHUNK_BYTES });
+		const active = streaming.get(info.id) ?? new Set();
+		streaming.set(info.id, active.add(stream));
+		try {
+			await pipeline(stream, response);
+		} catch {
+			// The person cancelled, or the file was deleted under the download: both just end it.
+			response.destroy();
+		} finally {
+			active.delete(stream);
+			if (active.size === 0 && streaming.get(info.id) === active) streaming.delete(info.id);
+		}
+	}
+
+	return (request, response, next) => {
+		const url = new URL(request.url ?? '/', 'http://localhost');
+		const match = routePattern.exec(url.pathname);
+		if (!match) return next();
+		if (request.method !== 'GET' && request.method !== 'HEAD') {
+			response.setHeader('Allow', 'GET, HEAD');
+			return sendRefusal(response, {
+				status: 405,
+				code: 'invalid-request',
+				message: 'Files are downloaded with GET.'
+			});
+		}
+		const member = tokens.resolve(url.searchParams.get('token'));
+		if (!member) return sendRefusal(response, notAMember);
+		const [, id = '', preview] = match;
+		const file = catalogue.file(id);
+		// Another room's file answers exactly like a missing one: its existence is not told.
+		if (!file || file.roomId !== member.roomId || (preview && !file.info.hasPreview)) {
+			return sendRefusal(response, fileNotFound);
+		}
+		void send(request, response, file, Boolean(preview));
+	};
+}

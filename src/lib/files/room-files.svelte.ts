@@ -1,0 +1,114 @@
+/**
+ * The room's files as one person sees them: what everyone has shared, and their own uploads
+ * on the way. The list starts from the join answer, follows file:added and file:removed, and
+ * starts again from every new answer (a resumed connection may have missed events).
+ */
+import { createContext } from 'svelte';
+import { describeError } from '../errors';
+import { fileDownloadPath, filePreviewPath, type FileInfo, type ServerToClient } from '../protocol';
+import type { RoomSession } from '../room/session.svelte';
+import { getSocket, request, type DropcallSocket } from '../socket';
+import { pastedFileName } from './names';
+import { Upload } from './upload.svelte';
+
+export class RoomFiles {
+	readonly #session: RoomSession;
+	readonly #unsubscribe: () => void;
+
+	/** Oldest first; overwritten by events, and reset by every new join answer. */
+	files: FileInfo[];
+	uploads = $state<Upload[]>([]);
+	/** The last thing that went wrong outside an upload (a delete, say), in words. */
+	error = $state<string>();
+
+	readonly #fileToken: string | undefined;
+
+	constructor(session: RoomSession, socket: DropcallSocket = getSocket()) {
+		this.#session = session;
+		this.files = $derived(session.answer?.files ?? []);
+		this.#fileToken = $derived(session.answer?.fileToken);
+		const onAdded: ServerToClient['file:added'] = (file) => {
+			this.files = [...this.files.filter((other) => other.id !== file.id), file];
+			// The upload gives way to its file, whichever of the two news arrives first.
+			this.uploads = this.uploads.filter((upload) => upload.id !== file.id);
+		};
+		const onRemoved: ServerToClient['file:removed'] = ({ id }) => {
+			this.files = this.files.filter((file) => file.id !== id);
+		};
+		socket.on('file:added', onAdded);
+		socket.on('file:removed', onRemoved);
+		this.#unsubscribe = () => {
+			socket.off('file:added', onAdded);
+			socket.off('file:removed', onRemoved);
+		};
+	}
+
+	/** Starts uploading each file; they appear in everyone's list as each one completes. */
+	share(files: Iterable<File>): void {
+		this.error = undefined;
+		const started = [...files].map(
+			(file) =>
+				new Upload(file, {
+					fileToken: () => this.#fileToken,
+					onUploaded: (upload) => {
+						if (this.files.some((listed) => listed.id === upload.id)) {
+							this.uploads = this.uploads.filter((other) => other !== upload);
+						}
+					}
+				})
+		);
+		this.uploads = [...this.uploads, ...started];
+		for (const upload of started) upload.start();
+	}
+
+	/** Shares images pasted from the clipboard, named by when they were pasted. */
+	sharePasted(files: Iterable<File>): void {
+		// A timestamp for a name, not state anything renders from.
+		 
+		const now = new Date();
+		this.share(
+			[...files].map((file) =>
+				// Browsers call every pasted image "image.png".
+				/^image\.\w+$/.test(file.name) || !file.name
+					? new File([file], pastedFileName(file.type, now), { type: file.type })
+					: file
+			)
+		);
+	}
+
+	async cancel(upload: Upload): Promise<void> {
+		this.uploads = this.uploads.filter((other) => other !== upload);
+		await upload.cancel();
+	}
+
+	/** Tries again, where the server's copy stopped, every upload the network interrupted. */
+	resumeInterrupted(): void {
+		for (const upload of this.uploads) if (upload.canRetry) upload.retry();
+	}
+
+	async delete(file: FileInfo): Promise<void> {
+		const answer = await request('file:delete', { id: file.id });
+		this.error = answer.ok ? undefined : describeError(answer.error);
+	}
+
+	isMine(file: FileInfo): boolean {
+		return file.senderId === this.#session.self?.id;
+	}
+
+	downloadUrl(file: FileInfo): string {
+		return fileDownloadPath(file.id, this.#fileToken ?? '');
+	}
+
+	previewUrl(file: FileInfo): string | undefined {
+		return file.hasPreview ? filePreviewPath(file.id, this.#fileToken ?? '') : undefined;
+	}
+
+	/** Stops listening and cancels uploads still going: nothing half-sent stays on the server. */
+	dispose(): void {
+		this.#unsubscribe();
+		for (const upload of this.uploads) if (upload.status !== 'finishing') void upload.cancel();
+		this.uploads = [];
+	}
+}
+
+export const [getRoomFiles, setRoomFiles] = createContext<RoomFiles>();

@@ -1,0 +1,155 @@
+/**
+ * One file on its way to the server: a tus upload that resumes by itself across network drops,
+ * with the progress, speed and time left a person wants to see, and a way to cancel it.
+ */
+import { m } from '../paraglide/messages.js';
+import { Upload as TusUpload, type DetailedError } from 'tus-js-client';
+import * as v from 'valibot';
+import { describeError } from '../errors';
+import {
+	FileErrorBodySchema,
+	UPLOAD_CHUNK_BYTES,
+	uploadMetadataKeys,
+	UPLOADS_PATH,
+	type ProtocolError
+} from '../protocol';
+import { sanitiseFileName } from './names';
+import { TransferRate } from './rate';
+
+/**
+ * Retries after a failed request, in milliseconds: about half a minute in all, longer than the
+ * grace that keeps a dropped sender's seat and files, so a phone changing networks carries on
+ * where it stopped. The count starts again whenever bytes get through.
+ */
+const RETRY_DELAYS_MS = [0, 1000, 2000, 3000, 5000, 5000, 5000, 5000];
+
+/** 'finishing': every byte is on the server, which is about to list the file. */
+export type UploadStatus = 'uploading' | 'finishing' | 'failed';
+
+export interface UploadOptions {
+	/** Read before every request: a resumed seat may bring a fresh join answer. */
+	fileToken: () => string | undefined;
+	/** Every byte arrived; the file appears through file:added. */
+	onUploaded: (upload: Upload) => void;
+}
+
+let nextKey = 0;
+
+export class Upload {
+	/** Tells uploads apart in lists before the server has given them an id. */
+	readonly key = `upload-${nextKey++}`;
+	readonly name: string;
+	readonly size: number;
+	readonly type: string;
+	/** The server's id once the upload exists there: the id its file will have. */
+	id = $state<string>();
+	sent = $state(0);
+	status = $state<UploadStatus>('uploading');
+	error = $state<string>();
+	/** A failure that trying again may fix (the network, the server restarting). */
+	canRetry = $state(false);
+	bytesPerSecond = $state<number>();
+
+	readonly percent: number;
+	readonly secondsLeft: number | undefined;
+
+	#tus: TusUpload;
+	#rate = new TransferRate();
+
+	constructor(file: File, { fileToken, onUploaded }: UploadOptions) {
+		this.name = sanitiseFileName(file.name);
+		this.size = file.size;
+		this.type = file.type;
+		this.percent = $derived(this.size === 0 ? 100 : Math.floor((this.sent / this.size) * 100));
+		this.secondsLeft = $derived(
+			this.bytesPerSecond ? (this.size - this.sent) / this.bytesPerSecond : undefined
+		);
+		this.#tus = new TusUpload(file, {
+			endpoint: UPLOADS_PATH,
+			chunkSize: UPLOAD_CHUNK_BYTES,
+			retryDelays: RETRY_DELAYS_MS,
+			metadata: { [uploadMetadataKeys.name]: file.name, [uploadMetadataKeys.type]: file.type },
+			// Files die with the seat, so there is nothing to resume after a reload.
+			storeFingerprintForResuming: false,
+			onBeforeRequest: (request) => {
+				request.setHeader('Authorization', `Bearer ${fileToken() ?? ''}`);
+			},
+			onUploadUrlAvailable: () => {
+				this.id = this.#tus.url?.split('/').at(-1);
+			},
+			onProgress: (sent) => {
+				this.sent = sent;
+				this.#rate.record(sent, performance.now());
+				this.bytesPerSecond = this.#rate.bytesPerSecond();
+				if (this.status === 'failed') this.#clearError();
+			},
+			onSuccess: () => {
+				this.sent = this.size;
+				this.status = 'finishing';
+				onUploaded(this);
+			},
+			onShouldRetry: (error) => isWorthRetrying(error),
+			onError: (error) => {
+				this.status = 'failed';
+				this.bytesPerSecond = undefined;
+				this.#rate.reset();
+				const refusal = refusalOf(error);
+				this.canRetry = !refusal && isWorthRetrying(error);
+				this.error = refusal ? describeError(refusal) : m.upload_connection_lost();
+			}
+		});
+	}
+
+	start(): void {
+		this.#tus.start();
+	}
+
+	/** Starts again from the byte the server has, after a failure. */
+	retry(): void {
+		if (this.status !== 'failed' || !this.canRetry) return;
+		this.#clearError();
+		this.#tus.start();
+	}
+
+	/** Stops the upload and has the server delete whatever part of it arrived. */
+	async cancel(): Promise<void> {
+		await this.#tus.abort(true).catch(() => {
+			// Already gone on the server (its sender left, or it was never created): nothing to do.
+		});
+	}
+
+	#clearError(): void {
+		this.status = 'uploading';
+		this.error = undefined;
+		this.canRetry = false;
+	}
+}
+
+function statusOf(error: Error | DetailedError): number {
+	return 'originalResponse' in error ? (error.originalResponse?.getStatus() ?? 0) : 0;
+}
+
+/** No answer at all, a conflict over the offset, or a server error other than a full disk. */
+function isWorthRetrying(error: Error | DetailedError): boolean {
+	const status = statusOf(error);
+	return status === 0 || status === 409 || status === 423 || (status >= 500 && status !== 507);
+}
+
+/** Why the server said no, in its own words; undefined when it never got to answer. */
+function refusalOf(error: Error | DetailedError): ProtocolError | undefined {
+	const response = 'originalResponse' in error ? error.originalResponse : null;
+	if (!response || statusOf(error) < 400 || isWorthRetrying(error)) return undefined;
+	let body: unknown;
+	try {
+		body = JSON.parse(response.getBody());
+	} catch {
+		// Not one of ours: a proxy's error page, say.
+	}
+	const parsed = v.safeParse(FileErrorBodySchema, body);
+	return parsed.success
+		? parsed.output.error
+		: {
+				code: 'upload-failed',
+				message: `The server refused this upload (HTTP ${response.getStatus()}).`
+			};
+}

@@ -1,0 +1,237 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { createRoom, joinRoom, openPanel, screenshot } from './helpers';
+import { fileSettings } from './server-env';
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const storedFiles = () => readdirSync(resolve(fileSettings.UPLOAD_DIR));
+
+interface FileToShare {
+	name: string;
+	mimeType: string;
+	buffer: Buffer;
+}
+
+/** Two people in one room, each in their own browser context. */
+async function roomOfTwo(
+	browser: import('@playwright/test').Browser,
+	viewport?: { width: number; height: number }
+) {
+	const contexts = await Promise.all([1, 2].map(() => browser.newContext({ viewport })));
+	const [ana, bo] = await Promise.all(contexts.map((context) => context.newPage()));
+	const link = await createRoom(ana!, { name: 'Ana' });
+	await ana!.getByRole('button', { name: 'Join' }).click();
+	await joinRoom(bo!, link, 'Bo');
+	// The files live in the side panel, which starts closed on a phone.
+	await Promise.all([openPanel(ana!), openPanel(bo!)]);
+	await expect(ana!.getByRole('list', { name: 'People' }).getByRole('listitem')).toHaveCount(2);
+	return { contexts, ana: ana!, bo: bo! };
+}
+
+/** What a person does: press "Share files" and pick files in the browser's file chooser. */
+async function shareFiles(page: Page, files: FileToShare[]): Promise<void> {
+	const chooser = page.waitForEvent('filechooser');
+	await page.getByRole('button', { name: 'Share files' }).click();
+	await (await chooser).setFiles(files);
+}
+
+function fileItem(page: Page, name: string) {
+	return page.getByRole('list', { name: 'Files' }).getByRole('listitem').filter({ hasText: name });
+}
+
+/** A colourful PNG drawn by the browser itself, for thumbnails worth looking at. */
+async function drawPng(page: Page, hue: number): Promise<Buffer> {
+	const bytes = await page.evaluate(async (hue) => {
+		const canvas = document.createElement('canvas');
+		canvas.width = canvas.height = 160;
+		const context = canvas.getContext('2d')!;
+		const gradient = context.createLinearGradient(0, 0, 160, 160);
+		gradient.addColorStop(0, `hsl(${hue} 80% 60%)`);
+		gradient.addColorStop(1, `hsl(${hue + 60} 80% 45%)`);
+		context.fillStyle = gradient;
+		context.fillRect(0, 0, 160, 160);
+		context.fillStyle = 'rgb(255 255 255 / 0.85)';
+		context.beginPath();
+		context.arc(80, 80, 36, 0, Math.PI * 2);
+		context.fill();
+		const blob = await new Promise<Blob>((done) => canvas.toBlob((b) => done(b!), 'image/png'));
+		return [...new Uint8Array(await blob.arrayBuffer())];
+	}, hue);
+	return Buffer.from(bytes);
+}
+
+/** Slows this page's uploads to `bytesPerSecond`, so progress can be seen and stopped. */
+async function throttleUploads(context: BrowserContext, page: Page, bytesPerSecond: number) {
+	const devtools = await context.newCDPSession(page);
+	await devtools.send('Network.enable');
+	await devtools.send('Network.emulateNetworkConditions', {
+		offline: false,
+		latency: 0,
+		downloadThroughput: -1,
+		uploadThroughput: bytesPerSecond
+	});
+}
+
+test('a shared file reaches the other person byte for byte and goes when its sender leaves', async ({
+	browser
+}) => {
+	const { contexts, ana, bo } = await roomOfTwo(browser);
+	const report = { name: 'report.pdf', mimeType: 'application/pdf', buffer: randomBytes(3 << 20) };
+	await shareFiles(ana, [report]);
+
+	await expect(fileItem(bo, 'report.pdf')).toContainText('Ana');
+	await expect(fileItem(bo, 'report.pdf')).toContainText('3 MB');
+	await expect(fileItem(ana, 'report.pdf')).toContainText('shared by you');
+	// Only the sender may delete it.
+	await expect(bo.getByRole('button', { name: 'Delete report.pdf' })).toHaveCount(0);
+
+	const link = bo.getByRole('link', { name: 'Download report.pdf' });
+	const href = await link.getAttribute('href');
+	const [download] = await Promise.all([bo.waitForEvent('download'), link.click()]);
+	expect(download.suggestedFilename()).toBe('report.pdf');
+	expect(sha256(readFileSync((await download.path())!))).toBe(sha256(report.buffer));
+	expect(storedFiles()).toHaveLength(1);
+
+	await ana.getByRole('button', { name: 'Leave' }).click();
+	await expect(fileItem(bo, 'report.pdf')).toHaveCount(0);
+	expect([404, 410]).toContain((await bo.request.get(href!)).status());
+	await expect.poll(storedFiles).toEqual([]);
+	await Promise.all(contexts.map((context) => context.close()));
+});
+
+test('images show a preview, and the sender can delete what they shared', async ({ browser }) => {
+	const { contexts, ana, bo } = await roomOfTwo(browser);
+	const picture = { name: 'sunset.png', mimeType: 'image/png', buffer: await drawPng(ana, 20) };
+	await shareFiles(ana, [
+		picture,
+		{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Bring snacks.\n') }
+	]);
+	const thumbnail = fileItem(bo, 'sunset.png').locator('img');
+	await expect(thumbnail).toBeVisible();
+	// Decoded, so the preview route, its headers and the page's CSP all let it through.
+	await expect
+		.poll(() => thumbnail.evaluate((image: HTMLImageElement) => image.naturalWidth))
+		.toBe(160);
+	await expect(fileItem(bo, 'notes.txt').locator('img')).toHaveCount(0);
+
+	await ana.getByRole('button', { name: 'Delete sunset.png' }).click();
+	await expect(fileItem(bo, 'sunset.png')).toHaveCount(0);
+	await expect(fileItem(ana, 'sunset.png')).toHaveCount(0);
+	await expect(fileItem(bo, 'notes.txt')).toHaveCount(1);
+	await expect.poll(storedFiles).toHaveLength(1);
+	await Promise.all(contexts.map((context) => context.close()));
+});
+
+test('files dropped anywhere on the page or pasted from the clipboard are shared', async ({
+	browser
+}) => {
+	const { contexts, ana, bo } = await roomOfTwo(browser);
+	const dropped = await ana.evaluateHandle(() => {
+		const transfer = new DataTransfer();
+		transfer.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+		return transfer;
+	});
+	await ana.locator('body').dispatchEvent('dragenter', { dataTransfer: dropped });
+	await expect(ana.getByText('Drop to share with everyone in the room')).toBeVisible();
+	await ana
+		.getByRole('heading', { name: 'People' })
+		.dispatchEvent('drop', { dataTransfer: dropped });
+	await expect(ana.getByText('Drop to share with everyone in the room')).toHaveCount(0);
+	await expect(fileItem(bo, 'dropped.txt')).toHaveCount(1);
+
+	const png = [...(await drawPng(ana, 200))];
+	await ana.evaluate((bytes) => {
+		const transfer = new DataTransfer();
+		transfer.items.add(new File([new Uint8Array(bytes)], 'image.png', { type: 'image/png' }));
+		document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true }));
+	}, png);
+	await expect(fileItem(bo, 'Pasted image')).toHaveCount(1);
+	await expect(fileItem(bo, 'Pasted image')).toContainText(/Pasted image \d{4}-\d\d-\d\d/);
+	await Promise.all(contexts.map((context) => context.close()));
+});
+
+test('an upload shows its progress and can be cancelled, leaving nothing', async ({ browser }) => {
+	const { contexts, ana, bo } = await roomOfTwo(browser);
+	await throttleUploads(contexts[0]!, ana, 256 * 1024);
+	await shareFiles(ana, [
+		{ name: 'big video.mp4', mimeType: 'video/mp4', buffer: randomBytes(4 << 20) }
+	]);
+	const progress = ana.getByRole('progressbar', { name: 'big video.mp4' });
+	await expect(progress).toBeVisible();
+	await expect
+		.poll(async () => Number(await progress.getAttribute('aria-valuenow')))
+		.toBeGreaterThan(0);
+	await expect(progress).toHaveAttribute('aria-valuetext', /\d+% · [\d.]+ KB\/s · .+ left/);
+	await expect.poll(storedFiles).toHaveLength(1);
+
+	await ana
+		.getByRole('listitem')
+		.filter({ has: progress })
+		.getByRole('button', { name: 'Cancel upload' })
+		.click();
+	await expect(progress).toHaveCount(0);
+	await expect.poll(storedFiles).toEqual([]);
+	await expect(bo.getByRole('list', { name: 'Files' })).toHaveCount(0);
+	await Promise.all(contexts.map((context) => context.close()));
+});
+
+test('an upload over the size limit is refused at once, saying why', async ({ browser }) => {
+	const { contexts, ana, bo } = await roomOfTwo(browser);
+	await shareFiles(ana, [{ name: 'disk.iso', mimeType: '', buffer: Buffer.alloc(25 << 20) }]);
+	await expect(ana.getByRole('alert')).toHaveText(
+		'This file is 25 MB; files can be at most 20 MB.'
+	);
+	expect(storedFiles()).toEqual([]);
+	await ana.getByRole('button', { name: 'Cancel upload' }).click();
+	await expect(ana.getByRole('alert')).toHaveCount(0);
+	await expect(bo.getByRole('list', { name: 'Files' })).toHaveCount(0);
+	await Promise.all(contexts.map((context) => context.close()));
+});
+
+for (const [label, viewport] of [
+	['phone', { width: 390, height: 844 }],
+	['desktop', { width: 1280, height: 800 }]
+] as const) {
+	test(`screenshots of shared files and an upload in progress (${label})`, async ({ browser }) => {
+		const { contexts, ana, bo } = await roomOfTwo(browser, viewport);
+		await shareFiles(bo, [
+			{ name: 'Trip photos.png', mimeType: 'image/png', buffer: await drawPng(bo, 20) },
+			{
+				name: 'Itinerary – final (2).pdf',
+				mimeType: 'application/pdf',
+				buffer: randomBytes(180_000)
+			}
+		]);
+		await shareFiles(ana, [
+			{ name: 'beach.png', mimeType: 'image/png', buffer: await drawPng(ana, 190) }
+		]);
+		await expect(ana.getByRole('list', { name: 'Files' }).getByRole('listitem')).toHaveCount(3);
+		await expect(ana.locator('img[src*="/preview"]')).toHaveCount(2);
+		await throttleUploads(contexts[0]!, ana, 512 * 1024);
+		await shareFiles(ana, [
+			{ name: 'Holiday video.mp4', mimeType: 'video/mp4', buffer: randomBytes(12 << 20) }
+		]);
+		const progress = ana.getByRole('progressbar', { name: 'Holiday video.mp4' });
+		await expect(progress).toHaveAttribute('aria-valuetext', /left/);
+		await screenshot(ana, `files-${label}`);
+		await ana.emulateMedia({ colorScheme: 'dark' });
+		// Buttons fade to their dark colours; the picture waits for the end of the fade.
+		await expect(ana.getByRole('link', { name: 'Download beach.png' })).toHaveCSS(
+			'background-color',
+			'rgb(26, 29, 36)'
+		);
+		await screenshot(ana, `files-dark-${label}`);
+		await ana.emulateMedia({ colorScheme: 'light' });
+		await ana.locator('body').dispatchEvent('dragenter', {
+			dataTransfer: await ana.evaluateHandle(() => {
+				const transfer = new DataTransfer();
+				transfer.items.add(new File(['x'], 'x.txt'));
+				return transfer;
+			})
+		});
+		await screenshot(ana, `files-drop-${label}`);
+		await Promise.all(contexts.map((context) => context.close()));
+	});
+}

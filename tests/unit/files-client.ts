@@ -1,0 +1,161 @@
+/** A member of a room and the tus requests a browser makes, spelled out for the file tests. */
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import {
+	fileDownloadPath,
+	uploadMetadataKeys,
+	UPLOADS_PATH,
+	type JoinAnswer
+} from '../../src/lib/protocol';
+import { anyMedia, createRoom, type Harness, type TestClient } from './harness';
+
+export interface Member {
+	socket: TestClient;
+	answer: JoinAnswer;
+	token: string;
+}
+
+export async function join(
+	server: Harness,
+	roomId: string,
+	name: string,
+	resumeToken?: string
+): Promise<Member> {
+	const socket = await server.client();
+	const answer = await socket.emitWithAck('room:join', {
+		roomId,
+		name,
+		media: anyMedia,
+		...(resumeToken ? { resumeToken } : {})
+	});
+	if (!answer.ok) throw new Error(`join refused: ${answer.error.message}`);
+	return { socket, answer, token: answer.fileToken };
+}
+
+/** A room with two people in it, Ana and Bo. */
+export async function roomOfTwo(server: Harness) {
+	const host = await server.client();
+	const roomId = await createRoom(host);
+	return { roomId, ana: await join(server, roomId, 'Ana'), bo: await join(server, roomId, 'Bo') };
+}
+
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export function storedFiles(server: Harness): string[] {
+	return readdirSync(server.dropcall.files.folder);
+}
+
+const encodeMetadata = (name: string, type: string) =>
+	[
+		`${uploadMetadataKeys.name} ${Buffer.from(name).toString('base64')}`,
+		`${uploadMetadataKeys.type} ${Buffer.from(type).toString('base64')}`
+	].join(',');
+
+/** tus creation: POST with the size and metadata; answers with the upload's id, or the refusal. */
+export async function createUpload(
+	server: Harness,
+	token: string | undefined,
+	file: { size: number; name?: string; type?: string }
+): Promise<{ status: number; id: string | undefined; body: string }> {
+	const response = await fetch(`${server.url}${UPLOADS_PATH}`, {
+		method: 'POST',
+		headers: {
+			'Tus-Resumable': '1.0.0',
+			'Upload-Length': String(file.size),
+			'Upload-Metadata': encodeMetadata(file.name ?? 'file.bin', file.type ?? ''),
+			...(token ? { Authorization: `Bearer ${token}` } : {})
+		}
+	});
+	const location = response.headers.get('location');
+	return {
+		status: response.status,
+		id: location?.split('/').at(-1),
+		body: await response.text()
+	};
+}
+
+export async function patchUpload(
+	server: Harness,
+	token: string,
+	id: string,
+	offset: number,
+	body: Uint8Array
+): Promise<Response> {
+	return fetch(`${server.url}${UPLOADS_PATH}/${id}`, {
+		method: 'PATCH',
+		headers: {
+			'Tus-Resumable': '1.0.0',
+			'Upload-Offset': String(offset),
+			'Content-Type': 'application/offset+octet-stream',
+			Authorization: `Bearer ${token}`
+		},
+		body: new Uint8Array(body)
+	});
+}
+
+export async function uploadOffset(server: Harness, token: string, id: string) {
+	const response = await fetch(`${server.url}${UPLOADS_PATH}/${id}`, {
+		method: 'HEAD',
+		headers: { 'Tus-Resumable': '1.0.0', Authorization: `Bearer ${token}` }
+	});
+	return { status: response.status, offset: Number(response.headers.get('upload-offset')) };
+}
+
+/** Uploads in one go, as a browser does for a file smaller than one chunk. */
+export async function upload(
+	server: Harness,
+	member: Member,
+	bytes: Uint8Array,
+	file: { name?: string; type?: string } = {}
+): Promise<string> {
+	const created = await createUpload(server, member.token, { size: bytes.length, ...file });
+	if (created.status !== 201 || !created.id) throw new Error(`upload refused: ${created.body}`);
+	const response = await patchUpload(server, member.token, created.id, 0, bytes);
+	if (response.status !== 204) throw new Error(`upload failed: ${await response.text()}`);
+	return created.id;
+}
+
+export function download(server: Harness, id: string, token: string, headers = {}) {
+	return fetch(`${server.url}${fileDownloadPath(id, token)}`, { headers });
+}
+
+/**
+ * A PATCH whose body the test feeds by hand: the way to stop an upload half way, as a phone
+ * losing its network does. `response` settles with the status, or with 0 if the connection died.
+ */
+export function streamingPatch(
+	server: Harness,
+	token: string,
+	id: string,
+	options: { offset?: number; length?: number } = {}
+): { request: ClientRequest; response: Promise<{ status: number; body: string }> } {
+	const url = new URL(`${server.url}${UPLOADS_PATH}/${id}`);
+	const request = httpRequest(url, {
+		method: 'PATCH',
+		headers: {
+			'Tus-Resumable': '1.0.0',
+			'Upload-Offset': String(options.offset ?? 0),
+			'Content-Type': 'application/offset+octet-stream',
+			Authorization: `Bearer ${token}`,
+			...(options.length === undefined ? {} : { 'Content-Length': String(options.length) })
+		}
+	});
+	const response = new Promise<{ status: number; body: string }>((resolve) => {
+		request.on('response', (incoming) => {
+			let body = '';
+			incoming.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body }));
+			incoming.on('error', () => resolve({ status: incoming.statusCode ?? 0, body }));
+		});
+		request.on('error', () => resolve({ status: 0, body: '' }));
+	});
+	return { request, response };
+}
+
+/** Writes `bytes` into a request and resolves once the socket has taken them. */
+export function write(request: ClientRequest, bytes: Uint8Array): Promise<void> {
+	return new Promise((resolve, reject) =>
+		request.write(bytes, (error) => (error ? reject(error) : resolve()))
+	);
+}
