@@ -4,7 +4,14 @@ import { Server } from 'socket.io';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { attachFiles, type FileStore } from './files.ts';
-import { healthRoute, notFound, securityHeaders, staticApp, type Handler } from './http.ts';
+import {
+	healthRoute,
+	notFound,
+	securityHeaders,
+	shareTargetFallback,
+	staticApp,
+	type Handler
+} from './http.ts';
 import { setQuiet } from './log.ts';
 import { RoomRegistry } from './rooms.ts';
 import { attachSignaling, type DropcallServer } from './signaling.ts';
@@ -72,6 +79,7 @@ export function createDropcall(
 			files: files.fileCount
 		})),
 		files.handle,
+		shareTargetFallback(),
 		...(app ? [app.handler, notFound()] : [])
 	]);
 

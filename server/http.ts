@@ -116,3 +116,17 @@ export function staticApp(dir: string): StaticApp {
 export function notFound(): Handler {
 	return (_request, response) => sendJson(response, 404, { ok: false, error: 'Not found' });
 }
+
+/**
+ * The share sheet posts files to /share-target, where the service worker takes them. Without
+ * a service worker (the app's first visit) they would land here: the body is discarded, never
+ * stored, and the person is sent to /share, which says so.
+ */
+export function shareTargetFallback(): Handler {
+	return (request, response, next) => {
+		if (request.url?.split('?')[0] !== '/share-target') return next();
+		request.resume();
+		response.writeHead(303, { Location: '/share?failed=1', 'Cache-Control': 'no-store' });
+		response.end();
+	};
+}

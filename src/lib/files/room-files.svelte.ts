@@ -64,7 +64,7 @@ export class RoomFiles {
 	/** Shares images pasted from the clipboard, named by when they were pasted. */
 	sharePasted(files: Iterable<File>): void {
 		// A timestamp for a name, not state anything renders from.
-		 
+
 		const now = new Date();
 		this.share(
 			[...files].map((file) =>
