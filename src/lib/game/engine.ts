@@ -240,7 +240,8 @@ export class GameEngine {
 		this.#writer = writer;
 		if (previous?.number !== state.number || previous.gameId !== state.gameId) {
 			this.secret.newGame();
-			this.#options.onGameStart?.();
+			// A newcomer also hears of a game that already ended; that one needs no board.
+			if (state.phase !== 'over') this.#options.onGameStart?.();
 		}
 		const key = `${state.gameId}:${state.round}`;
 		if (key !== this.#roundKey) {
