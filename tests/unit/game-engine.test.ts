@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GameEngine } from '../../src/lib/game/engine';
 import { hintFor } from '../../src/lib/game/guess';
 import type { GameSettings } from '../../src/lib/game/machine';
+import { stateToWire } from '../../src/lib/game/wire';
 import { PeerNetwork } from './peer-network';
+
+const stateWire = (state: Parameters<typeof stateToWire>[0]) => stateToWire(state, Date.now());
 
 const settings: GameSettings = { chooseMs: 20_000, roundMs: 80_000, revealMs: 5_000 };
 const WORDS = ['giraffe', 'lighthouse', 'pancake', 'volcano', 'umbrella'];
@@ -19,6 +22,8 @@ class Room {
 	readonly engines = new Map<string, GameEngine>();
 	people: Person[] = [];
 	drawingStarts = 0;
+	/** Who was shown the board by the game, in order. */
+	boardsOpened: string[] = [];
 
 	constructor(names: string[]) {
 		for (const name of names) this.join(name);
@@ -30,6 +35,7 @@ class Room {
 			transport: this.net.transport(person.id),
 			onChange: () => {},
 			onDrawingStart: () => this.drawingStarts++,
+			onBoardNeeded: () => this.boardsOpened.push(name),
 			settings,
 			loadWords: async () => WORDS,
 			random: () => 0
@@ -285,6 +291,37 @@ describe('people coming and going', () => {
 		await room.net.settle();
 		expect(dana.state?.phase).toBe('round-end');
 		expect(dana.revealedWord).toBe(word);
+	});
+
+	it('shows the board to everyone when a game starts, and to each drawer on their turn', async () => {
+		const room = new Room(['ana', 'bo']);
+		const first = await startAndChoose(room);
+		expect(room.boardsOpened.sort()).toEqual(['ana', 'ana', 'bo']);
+		room.boardsOpened = [];
+		room.get('bo').guess(first);
+		await room.net.settle();
+		vi.advanceTimersByTime(settings.revealMs);
+		await room.net.settle();
+		expect(room.boardsOpened).toEqual(['bo']);
+	});
+
+	it('forgets the game when this device comes back under a new id', async () => {
+		const room = new Room(['ana', 'bo']);
+		await startAndChoose(room);
+		const bo = room.get('bo');
+		const people = room.people.map((person) =>
+			person.name === 'bo' ? { id: id('bo2'), name: 'bo' } : person
+		);
+		bo.setPeople(id('bo2'), people);
+		expect(bo.state).toBeUndefined();
+		expect(bo.myGuesses).toEqual([]);
+		// Whatever game the room is playing now, its state is welcome.
+		const fresh = room.get('ana').state!;
+		bo.receive(
+			id('ana'),
+			JSON.stringify({ type: 'state', state: { ...stateWire(fresh), version: 1 } })
+		);
+		expect(bo.state?.gameId).toBe(fresh.gameId);
 	});
 });
 

@@ -46,8 +46,8 @@ export interface GameEngineOptions {
 	transport: GameTransport;
 	/** Called after anything a player could see changed. */
 	onChange: () => void;
-	/** A game began (here or anywhere): time to show the board. */
-	onGameStart?: () => void;
+	/** A game began, or this device's turn to draw came: the board should be showing. */
+	onBoardNeeded?: () => void;
 	/** This device's drawer chose a word: their round starts on a clean board. */
 	onDrawingStart?: () => void;
 	settings?: GameSettings;
@@ -110,6 +110,9 @@ export class GameEngine {
 
 	/** Everyone in the room now, this device included, in the order they came. */
 	setPeople(selfId: string | undefined, people: { id: string; name: string }[]): void {
+		// Back under a new id (left and joined again): to the room that is someone new, and
+		// whatever this device remembers of the game was about someone else.
+		if (this.#selfId !== undefined && selfId !== this.#selfId) this.#forget();
 		this.#selfId = selfId;
 		this.#people = people;
 		this.#present = new Set(people.map((person) => person.id));
@@ -218,6 +221,17 @@ export class GameEngine {
 		this.#timer = undefined;
 	}
 
+	#forget(): void {
+		this.dispose();
+		this.state = undefined;
+		this.#writer = undefined;
+		this.#roundKey = '';
+		this.secret.newGame();
+		this.secret.newRound('');
+		this.myGuesses = [];
+		this.revealedWord = undefined;
+	}
+
 	#judge(senderId: string, id: number, text: string): void {
 		const state = this.state;
 		// Judged from the moment a word is chosen: a guesser may hear that the round started
@@ -241,7 +255,7 @@ export class GameEngine {
 		if (previous?.number !== state.number || previous.gameId !== state.gameId) {
 			this.secret.newGame();
 			// A newcomer also hears of a game that already ended; that one needs no board.
-			if (state.phase !== 'over') this.#options.onGameStart?.();
+			if (state.phase !== 'over') this.#options.onBoardNeeded?.();
 		}
 		const key = `${state.gameId}:${state.round}`;
 		if (key !== this.#roundKey) {
@@ -249,7 +263,10 @@ export class GameEngine {
 			this.secret.newRound(key);
 			this.myGuesses = [];
 			this.revealedWord = undefined;
-			if (this.isDrawer && state.phase === 'choosing') void this.#offerWords(key, state.language);
+			if (this.isDrawer && state.phase === 'choosing') {
+				void this.#offerWords(key, state.language);
+				this.#options.onBoardNeeded?.();
+			}
 		}
 		this.#settle();
 	}

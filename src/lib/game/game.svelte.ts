@@ -61,8 +61,8 @@ export class Game {
 				broadcast: (message) => void mesh.broadcast('game', message)
 			},
 			onChange: () => this.#mirror(),
-			// The game is played on the board: everyone sees it when a game starts.
-			onGameStart: () => (board.isOpen = true),
+			// The game is played on the board: it opens when a game starts and on your turn.
+			onBoardNeeded: () => (board.isOpen = true),
 			onDrawingStart: () => board.clear(),
 			settings
 		});
