@@ -11,24 +11,24 @@ import { BoardReplica, type BoardChange } from './replica';
 import { saveBoard } from './save';
 import type { Stroke, Tool } from './wire';
 
-/** Colours that read well on the white board, with the names a screen reader says. */
+/** Colours that read well on the white board; components name them for people. */
 export const PALETTE = [
-	{ name: 'Black', value: '#1f2430' },
-	{ name: 'Red', value: '#e03131' },
-	{ name: 'Orange', value: '#f76707' },
-	{ name: 'Yellow', value: '#f5b800' },
-	{ name: 'Green', value: '#2f9e44' },
-	{ name: 'Blue', value: '#1c7ed6' },
-	{ name: 'Purple', value: '#7048e8' },
-	{ name: 'Brown', value: '#8d5a3b' }
+	{ id: 'black', value: '#1f2430' },
+	{ id: 'red', value: '#e03131' },
+	{ id: 'orange', value: '#f76707' },
+	{ id: 'yellow', value: '#f5b800' },
+	{ id: 'green', value: '#2f9e44' },
+	{ id: 'blue', value: '#1c7ed6' },
+	{ id: 'purple', value: '#7048e8' },
+	{ id: 'brown', value: '#8d5a3b' }
 ] as const;
 
 /** Stroke widths as fractions of the board's width: 4 to 30 px on a 1280 px board. */
 export const WIDTHS = [
-	{ name: 'Thin', value: 0.003 },
-	{ name: 'Medium', value: 0.006 },
-	{ name: 'Thick', value: 0.012 },
-	{ name: 'Extra thick', value: 0.024 }
+	{ id: 'thin', value: 0.003 },
+	{ id: 'medium', value: 0.006 },
+	{ id: 'thick', value: 0.012 },
+	{ id: 'extraThick', value: 0.024 }
 ] as const;
 
 /** An eraser is wider than the pen it cleans up after. */
@@ -64,6 +64,13 @@ export class Whiteboard {
 			mesh.onChannelOpen('board', (peer) => {
 				// Whoever joined later asks the ones already there for the board so far.
 				if (peer.isInitiator) this.#replica.requestSnapshot(peer.id);
+			}),
+			session.onPresence(() => {
+				// Back under a new id, strokes drawn under the old one are no longer ours to undo.
+				const { history, model } = this.#replica;
+				history.retain((id) => model.get(id)?.authorId === session.self?.id);
+				this.canUndo = history.canUndo;
+				this.canRedo = history.canRedo;
 			})
 		];
 	}
@@ -92,10 +99,13 @@ export class Whiteboard {
 		return () => this.#painters.delete(painter);
 	}
 
-	/** Starts a stroke with the current tool at `[x, y, pressure]`; false if the board is full. */
-	begin(point: number[]): boolean {
-		const width = this.tool === 'eraser' ? this.width * ERASER_SCALE : this.width;
-		const isStarted = this.#replica.begin({ tool: this.tool, color: this.color, width }, point);
+	/**
+	 * Starts a stroke at `[x, y, pressure]` with the current tool, or with `tool` (a pen's
+	 * eraser end); false if the board is full.
+	 */
+	begin(point: number[], tool: Tool = this.tool): boolean {
+		const width = tool === 'eraser' ? this.width * ERASER_SCALE : this.width;
+		const isStarted = this.#replica.begin({ tool, color: this.color, width }, point);
 		this.isFull = !isStarted && !this.#replica.model.hasRoomFor(1);
 		return isStarted;
 	}
