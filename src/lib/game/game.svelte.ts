@@ -40,7 +40,6 @@ export class Game {
 	readonly isRunning = $derived(this.state !== undefined && this.state.phase !== 'over');
 	readonly isDrawer = $derived(this.selfId !== undefined && this.state?.drawerId === this.selfId);
 	readonly drawer = $derived(this.#player(this.state?.drawerId));
-	readonly me = $derived(this.#player(this.selfId));
 	/** While a game runs, only the drawer draws, and only once their word is chosen. */
 	readonly mayDraw = $derived(!this.isRunning || (this.isDrawer && this.phase === 'drawing'));
 	/** Rounds played and still to come: everyone still here who has not drawn gets a turn. */

@@ -13,7 +13,7 @@ export interface ReceivedGuess {
 	verdict: Verdict;
 }
 
-export const WORD_CHOICES = 3;
+const WORD_CHOICES = 3;
 const KEPT_GUESSES = 30;
 
 export class SecretWord {

@@ -60,10 +60,6 @@ export class BoardReplica {
 		this.#onChange = onChange;
 	}
 
-	get isDrawing(): boolean {
-		return this.#current !== undefined;
-	}
-
 	/** Starts a stroke at one point `[x, y, pressure]`; false when the board is full. */
 	begin(style: StrokeStyle, point: readonly number[]): boolean {
 		const selfId = this.#transport.selfId();
