@@ -61,10 +61,10 @@ export class Whiteboard {
 		);
 		this.#stop = [
 			mesh.onMessage('board', (peer, data) => this.#replica.receive(peer.id, data)),
-			mesh.onChannelOpen('board', (peer) => {
-				// Whoever joined later asks the ones already there for the board so far.
-				if (peer.isInitiator) this.#replica.requestSnapshot(peer.id);
-			}),
+			// A newcomer asks the people already there for the board so far. They ask the
+			// newcomer too: its answer is all but empty, but when a connection comes back
+			// after a drop, both sides learn what the other drew in between.
+			mesh.onChannelOpen('board', (peer) => this.#replica.requestSnapshot(peer.id)),
 			session.onPresence(() => {
 				// Back under a new id, strokes drawn under the old one are no longer ours to undo.
 				const { history, model } = this.#replica;
