@@ -113,11 +113,11 @@ describe('a round', () => {
 		const chul = room.get('chul');
 		expect(bo.guess(word.slice(0, -1))).toBe(true);
 		await room.net.settle();
-		expect(bo.myGuesses).toEqual([{ id: 1, text: word.slice(0, -1), verdict: 'close' }]);
+		expect(bo.guesses.list).toEqual([{ id: 1, text: word.slice(0, -1), verdict: 'close' }]);
 		expect(room.get('ana').secret.received).toEqual([
 			{ guesserId: id('bo'), text: word.slice(0, -1), verdict: 'close' }
 		]);
-		expect(chul.myGuesses).toEqual([]);
+		expect(chul.guesses.list).toEqual([]);
 
 		bo.guess(`  ${word.toUpperCase()} `);
 		await room.net.settle();
@@ -194,7 +194,7 @@ describe('a round', () => {
 		chul.guess(bo.secret.word!);
 		await room.net.deliver(id('chul'), id('bo'));
 		await room.net.settle();
-		expect(chul.myGuesses.map((guess) => guess.verdict)).toEqual(['correct']);
+		expect(chul.guesses.list.map((guess) => guess.verdict)).toEqual(['correct']);
 		expect(chul.state?.guessed).toContain(id('chul'));
 	});
 });
@@ -314,7 +314,7 @@ describe('people coming and going', () => {
 		);
 		bo.setPeople(id('bo2'), people);
 		expect(bo.state).toBeUndefined();
-		expect(bo.myGuesses).toEqual([]);
+		expect(bo.guesses.list).toEqual([]);
 		// Whatever game the room is playing now, its state is welcome.
 		const fresh = room.get('ana').state!;
 		bo.receive(

@@ -17,15 +17,14 @@
  * state shows the host has not taken them in yet; the host ignores what it already has.
  */
 import { randomId } from '../random-id';
-import { hintFor, type Verdict } from './guess';
+import { hintFor } from './guess';
 import {
 	chooseWord,
 	DEFAULT_SETTINGS,
 	hostOf,
 	isNewer,
 	isPlayer,
-	addPlayer,
-	removePlayer,
+	matchPresence,
 	scoreGuess,
 	startGame,
 	timeUp,
@@ -34,6 +33,7 @@ import {
 	type Language
 } from './machine';
 import { MAX_GUESS_LENGTH, parseGameWire, stateFromWire, stateToWire, type GameWire } from './wire';
+import { OwnGuesses } from './own-guesses';
 import { SecretWord } from './secret-word';
 import { loadWords } from './words';
 
@@ -55,20 +55,12 @@ export interface GameEngineOptions {
 	random?: () => number;
 }
 
-export interface OwnGuess {
-	id: number;
-	text: string;
-	verdict: Verdict | 'pending';
-}
-
-const KEPT_GUESSES = 30;
-
 export class GameEngine {
 	state: GameState | undefined;
 	/** Drawer only: the word and the judging (see secret-word.ts). */
 	readonly secret: SecretWord;
 	/** Guesser only: what I guessed this round and what the drawer said. */
-	myGuesses: OwnGuess[] = [];
+	readonly guesses = new OwnGuesses();
 	/** Everyone, once the round is over. */
 	revealedWord: string | undefined;
 
@@ -81,7 +73,6 @@ export class GameEngine {
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	/** `gameId:round` that the secret and the guesses belong to. */
 	#roundKey = '';
-	#nextGuessId = 1;
 
 	constructor(options: GameEngineOptions) {
 		this.#options = options;
@@ -154,10 +145,7 @@ export class GameEngine {
 		const drawerId = state?.drawerId;
 		if (!state || !drawerId || state.phase !== 'drawing' || this.isDrawer) return false;
 		if (!trimmed || trimmed.length > MAX_GUESS_LENGTH || this.hasGuessedRight) return false;
-		const id = this.#nextGuessId++;
-		this.myGuesses = [...this.myGuesses, { id, text: trimmed, verdict: 'pending' as const }].slice(
-			-KEPT_GUESSES
-		);
+		const id = this.guesses.add(trimmed);
 		this.#send(drawerId, { type: 'guess', ...this.#round(state), id, text: trimmed });
 		this.#options.onChange();
 		return true;
@@ -165,10 +153,7 @@ export class GameEngine {
 
 	get hasGuessedRight(): boolean {
 		const selfId = this.#selfId;
-		return (
-			(selfId !== undefined && this.state?.guessed.includes(selfId)) ||
-			this.myGuesses.some((guess) => guess.verdict === 'correct')
-		);
+		return (selfId !== undefined && this.state?.guessed.includes(selfId)) || this.guesses.hasRight;
 	}
 
 	/** A game channel opened: the host brings that person up to date. */
@@ -201,9 +186,7 @@ export class GameEngine {
 				break;
 			case 'verdict':
 				if (!isFromDrawer) break;
-				this.myGuesses = this.myGuesses.map((guess) =>
-					guess.id === wire.id ? { ...guess, verdict: wire.verdict } : guess
-				);
+				this.guesses.settle(wire.id, wire.verdict);
 				this.#options.onChange();
 				break;
 			case 'reveal':
@@ -228,7 +211,7 @@ export class GameEngine {
 		this.#roundKey = '';
 		this.secret.newGame();
 		this.secret.newRound('');
-		this.myGuesses = [];
+		this.guesses.clear();
 		this.revealedWord = undefined;
 	}
 
@@ -261,7 +244,7 @@ export class GameEngine {
 		if (key !== this.#roundKey) {
 			this.#roundKey = key;
 			this.secret.newRound(key);
-			this.myGuesses = [];
+			this.guesses.clear();
 			this.revealedWord = undefined;
 			if (this.isDrawer && state.phase === 'choosing') {
 				void this.#offerWords(key, state.language);
@@ -287,15 +270,8 @@ export class GameEngine {
 	 */
 	#settle(): void {
 		const state = this.state;
-		if (state && this.isHost && state.phase !== 'over') {
-			const now = Date.now();
-			let next = state;
-			for (const player of state.players) {
-				if (!player.hasLeft && !this.#present.has(player.id)) {
-					next = removePlayer(next, player.id, now);
-				}
-			}
-			for (const person of this.#people) next = addPlayer(next, person);
+		if (state && this.isHost) {
+			const next = matchPresence(state, this.#people, Date.now());
 			if (next !== state) return this.#commit(next);
 		}
 		this.#armTimer();

@@ -9,7 +9,7 @@ import { createContext } from 'svelte';
 import type { Mesh } from '../call/mesh.svelte';
 import type { RoomSession } from '../room/session.svelte';
 import type { Whiteboard } from '../whiteboard/whiteboard.svelte';
-import { GameEngine, type OwnGuess } from './engine';
+import { GameEngine } from './engine';
 import {
 	activePlayers,
 	MIN_PLAYERS,
@@ -17,6 +17,7 @@ import {
 	type GameState,
 	type Player
 } from './machine';
+import type { OwnGuess } from './own-guesses';
 import type { ReceivedGuess } from './secret-word';
 import { languageOf } from './words';
 
@@ -114,7 +115,7 @@ export class Game {
 		this.state = engine.state;
 		this.choices = engine.secret.choices;
 		this.word = engine.secret.word;
-		this.myGuesses = engine.myGuesses;
+		this.myGuesses = engine.guesses.list;
 		this.received = engine.secret.received;
 		this.revealedWord = engine.revealedWord;
 		this.selfId = engine.selfId;

@@ -219,6 +219,21 @@ export function removePlayer(state: GameState, id: string, now: number): GameSta
 	return left;
 }
 
+/** Brings the players in line with who is in the room now: leavers out, newcomers in. */
+export function matchPresence(
+	state: GameState,
+	people: readonly { id: string; name: string }[],
+	now: number
+): GameState {
+	const present = new Set(people.map((person) => person.id));
+	let next = state;
+	for (const player of state.players) {
+		if (!present.has(player.id)) next = removePlayer(next, player.id, now);
+	}
+	for (const person of people) next = addPlayer(next, person);
+	return next;
+}
+
 function over(state: GameState, reason: EndReason): GameState {
 	return next(state, { phase: 'over', endReason: reason, endsAt: 0 });
 }
