@@ -57,7 +57,7 @@ async function shows(page: Page, word: string): Promise<boolean> {
 test('a full game: turns rotate, the word stays secret, guesses score, everyone agrees', async ({
 	browser
 }) => {
-	test.setTimeout(180_000);
+	test.setTimeout(240_000);
 	const anaContext = await browser.newContext(desktop);
 	const boContext = await browser.newContext(phone);
 	const bare = await launchWithoutDevices();
