@@ -6,6 +6,7 @@ import {
 	guessPoints,
 	hostOf,
 	isNewer,
+	matchPresence,
 	nextRound,
 	ranking,
 	removePlayer,
@@ -187,6 +188,21 @@ describe('people leaving and joining', () => {
 		expect(state.phase).toBe('drawing');
 		state = scoreGuess(state, 'dana', 1000);
 		expect(state.phase).toBe('round-end');
+	});
+
+	it('matches the players to whoever is in the room', () => {
+		const state = chooseWord(newGame(), [3], 0);
+		expect(matchPresence(state, people, 1)).toBe(state);
+		const next = matchPresence(state, [people[0]!, people[2]!, { id: 'dana', name: 'Dana' }], 1);
+		expect(next.players.map((player) => [player.id, player.hasLeft])).toEqual([
+			['ana', false],
+			['bo', true],
+			['chul', false],
+			['dana', false]
+		]);
+		const over = matchPresence(next, [people[0]!], 2);
+		expect(over.phase).toBe('over');
+		expect(matchPresence(over, people, 3)).toBe(over);
 	});
 
 	it('calls a tie a tie', () => {
