@@ -20,10 +20,7 @@ async function controlledByServiceWorker(page: Page) {
 	await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
 }
 
-// Known failure, under investigation: once the share page shows "The call you are in", the
-// tab stops answering Playwright (click and even dispatchEvent time out) while the call runs
-// in a background tab of the same context. The hand-over itself is not yet proven in Chromium.
-test.fixme('files shared from another app go into the call in progress', async ({ browser }) => {
+test('files shared from another app go into the call in progress', async ({ browser }) => {
 	const anaContext = await browser.newContext();
 	const boContext = await browser.newContext();
 	const call = await anaContext.newPage();
