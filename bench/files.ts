@@ -12,7 +12,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { UPLOAD_CHUNK_BYTES } from '../src/lib/protocol.ts';
-import { downloadTo, joinRoom, startServer, tusUpload } from './dropcall-client.ts';
+import {
+	downloadTo,
+	joinRoom,
+	plainDownload,
+	plainUpload,
+	startPlainServer,
+	startServer,
+	tusUpload
+} from './servers.ts';
 import { CpuWatch, MemoryWatch } from './proc.ts';
 import type { Benchmark } from './run.ts';
 
@@ -21,16 +29,28 @@ const MiB = 2 ** 20;
 /** Rounds of copy, upload and download; ratios are taken within a round, then the median. */
 const ROUNDS = 5;
 
+interface Round {
+	copy: number;
+	copyFile: number;
+	upload: number;
+	download: number;
+	plainUpload: number;
+	plainDownload: number;
+	uploadCpu: number;
+	downloadCpu: number;
+}
+
 export const filesBenchmark: Benchmark = {
 	name: 'files: 1 GiB over loopback',
-	deadlineSeconds: 300,
+	deadlineSeconds: 600,
 	async run(signal) {
 		const scratch = mkdtempSync(join(tmpdir(), 'dropcall-bench-'));
-		let server: ChildProcess | undefined;
+		const children: ChildProcess[] = [];
 		try {
 			const stats = await statfs(scratch);
-			// The source, a copy or the download, the stored upload, and the server's free margin.
-			const needed = 4 * FILE_BYTES;
+			// The source, a copy or a download, the stored upload, the plain server's copy, and
+			// the server's free margin.
+			const needed = 5 * FILE_BYTES;
 			if (stats.bavail * stats.bsize < needed) {
 				throw new Error(`needs ${needed / 2 ** 30} GiB free in ${tmpdir()}`);
 			}
@@ -40,27 +60,22 @@ export const filesBenchmark: Benchmark = {
 			const copy = join(scratch, 'copy.bin');
 			const downloaded = join(scratch, 'downloaded.bin');
 
-			const started = await startServer(scratch, signal);
-			server = started.child;
-			const member = await joinRoom(started.url);
+			const dropcall = await startServer(scratch, signal);
+			children.push(dropcall.child);
+			const plain = await startPlainServer(scratch, signal);
+			children.push(plain.child);
+			const member = await joinRoom(dropcall.url);
 			// Warm up the code paths so the figures measure streaming, not first-call compiling.
 			const warmUp = join(scratch, 'warm-up.bin');
 			writeFileSync(warmUp, randomFillSync(Buffer.alloc(8 * MiB)));
-			const warmId = await tusUpload(started.url, member.token, warmUp, signal);
-			await downloadTo(started.url, member.token, warmId, join(scratch, 'warm-down.bin'), signal);
+			const warmId = await tusUpload(dropcall.url, member.token, warmUp, signal);
+			await downloadTo(dropcall.url, member.token, warmId, join(scratch, 'warm-down.bin'), signal);
 
 			// Another process busy on the machine slows whichever phase it overlaps, so each round
 			// measures the copy right next to the transfers it is compared with.
-			const rounds: {
-				copy: number;
-				copyFile: number;
-				upload: number;
-				download: number;
-				uploadCpu: number;
-				downloadCpu: number;
-			}[] = [];
-			const cpu = new CpuWatch(started.child.pid!);
-			const memory = new MemoryWatch(started.child.pid!);
+			const rounds: Round[] = [];
+			const cpu = new CpuWatch(dropcall.child.pid!);
+			const memory = new MemoryWatch(dropcall.child.pid!);
 			await memory.start();
 			for (let round = 0; round < ROUNDS; round++) {
 				signal.throwIfAborted();
@@ -71,12 +86,12 @@ export const filesBenchmark: Benchmark = {
 				let id = '';
 				let cpuBefore = await cpu.seconds();
 				const uploadSeconds = await timed(async () => {
-					id = await tusUpload(started.url, member.token, source, signal);
+					id = await tusUpload(dropcall.url, member.token, source, signal);
 				});
 				const uploadCpu = (await cpu.seconds()) - cpuBefore;
 				cpuBefore = await cpu.seconds();
 				const downloadSeconds = await timed(() =>
-					downloadTo(started.url, member.token, id, downloaded, signal)
+					downloadTo(dropcall.url, member.token, id, downloaded, signal)
 				);
 				const downloadCpu = (await cpu.seconds()) - cpuBefore;
 				if ((await hashFile(downloaded)) !== sourceHash) {
@@ -85,44 +100,72 @@ export const filesBenchmark: Benchmark = {
 				await rm(downloaded);
 				const deleted = await member.socket.emitWithAck('file:delete', { id });
 				if (!deleted.ok) throw new Error(deleted.error.message);
+				const plainUploadSeconds = await timed(() => plainUpload(plain.url, source, signal));
+				const plainDownloadSeconds = await timed(() =>
+					plainDownload(plain.url, downloaded, signal)
+				);
+				await rm(downloaded);
 				rounds.push({
 					copy: copySeconds,
 					copyFile: copyFileSeconds,
 					upload: uploadSeconds,
 					download: downloadSeconds,
+					plainUpload: plainUploadSeconds,
+					plainDownload: plainDownloadSeconds,
 					uploadCpu,
 					downloadCpu
 				});
 			}
 			const peakGrowth = await memory.stop();
 			member.socket.close();
-
-			const rate = (seconds: number) => FILE_BYTES / MiB / seconds;
-			const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-			const uploadRatio = median(rounds.map((r) => r.copy / r.upload));
-			const downloadRatio = median(rounds.map((r) => r.copy / r.download));
-			const mark = (ok: boolean) => (ok ? 'meets' : 'MISSES');
-			const speeds = (pick: (r: (typeof rounds)[number]) => number) =>
-				rounds.map((r) => rate(pick(r)).toFixed(0)).join(', ');
-			return [
-				`disk copy (stream)  ${fixed(median(rounds.map((r) => rate(r.copy))))} MiB/s  rounds: ${speeds((r) => r.copy)}`,
-				`upload (tus)        ${fixed(median(rounds.map((r) => rate(r.upload))))} MiB/s  rounds: ${speeds((r) => r.upload)}  →  ${uploadRatio.toFixed(2)}× disk copy (${mark(uploadRatio >= 0.8)} target ≥ 0.8×)`,
-				`download (GET)      ${fixed(median(rounds.map((r) => rate(r.download))))} MiB/s  rounds: ${speeds((r) => r.download)}  →  ${downloadRatio.toFixed(2)}× disk copy (${mark(downloadRatio >= 0.8)} target ≥ 0.8×)`,
-				`server peak RSS growth  ${(peakGrowth / MiB).toFixed(1)} MiB over all rounds (${mark(peakGrowth < 50 * MiB)} target < 50 MiB)`,
-				`server CPU time per GiB: upload ${median(rounds.map((r) => r.uploadCpu)).toFixed(2)} s, download ${median(rounds.map((r) => r.downloadCpu)).toFixed(2)} s`,
-				`fs.copyFile, for reference: ${fixed(median(rounds.map((r) => rate(r.copyFile))))} MiB/s (a kernel-side copy; no server can receive bytes that way)`,
-				`ratios are medians of ${ROUNDS} rounds, each against its own copy; uploads in ${UPLOAD_CHUNK_BYTES / MiB} MiB PATCHes as browsers send them; every download verified by sha256; load average ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`
-			];
+			return report(rounds, peakGrowth, loadBefore);
 		} finally {
-			if (server && server.exitCode === null) {
-				const exited = new Promise((resolve) => server!.once('exit', resolve));
-				server.kill('SIGTERM');
+			for (const child of children.filter((child) => child.exitCode === null)) {
+				const exited = new Promise((resolve) => child.once('exit', resolve));
+				child.kill('SIGTERM');
 				await exited;
 			}
 			rmSync(scratch, { recursive: true, force: true });
 		}
 	}
 };
+
+function report(rounds: Round[], peakGrowth: number, loadBefore: number): string[] {
+	const rate = (seconds: number) => FILE_BYTES / MiB / seconds;
+	const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+	const speed = (pick: (round: Round) => number) => fixed(median(rounds.map((r) => rate(pick(r)))));
+	const each = (pick: (round: Round) => number) =>
+		rounds.map((r) => rate(pick(r)).toFixed(0)).join(', ');
+	// Each ratio compares two figures of the same round, then takes the median over rounds.
+	const ratio = (pick: (round: Round) => number, base: (round: Round) => number) =>
+		median(rounds.map((r) => base(r) / pick(r)));
+	const mark = (ok: boolean) => (ok ? 'meets' : 'MISSES');
+	const uploadRatio = ratio(
+		(r) => r.upload,
+		(r) => r.copy
+	);
+	const downloadRatio = ratio(
+		(r) => r.download,
+		(r) => r.copy
+	);
+	return [
+		`disk copy (stream)   ${speed((r) => r.copy)} MiB/s   rounds: ${each((r) => r.copy)}`,
+		`upload (tus)         ${speed((r) => r.upload)} MiB/s   rounds: ${each((r) => r.upload)}`,
+		`   ${uploadRatio.toFixed(2)}× disk copy (${mark(uploadRatio >= 0.8)} target ≥ 0.8×); ${ratio(
+			(r) => r.upload,
+			(r) => r.plainUpload
+		).toFixed(2)}× plain Node HTTP`,
+		`download (GET)       ${speed((r) => r.download)} MiB/s   rounds: ${each((r) => r.download)}`,
+		`   ${downloadRatio.toFixed(2)}× disk copy (${mark(downloadRatio >= 0.8)} target ≥ 0.8×); ${ratio(
+			(r) => r.download,
+			(r) => r.plainDownload
+		).toFixed(2)}× plain Node HTTP`,
+		`server peak RSS growth  ${(peakGrowth / MiB).toFixed(1)} MiB over all rounds (${mark(peakGrowth < 50 * MiB)} target < 50 MiB)`,
+		`server CPU time per GiB: upload ${median(rounds.map((r) => r.uploadCpu)).toFixed(2)} s, download ${median(rounds.map((r) => r.downloadCpu)).toFixed(2)} s`,
+		`for reference: plain Node HTTP (bench/plain-server.ts) up ${speed((r) => r.plainUpload)}, down ${speed((r) => r.plainDownload)} MiB/s; fs.copyFile ${speed((r) => r.copyFile)} MiB/s (kernel-side, no socket involved)`,
+		`medians of ${ROUNDS} rounds; uploads in ${UPLOAD_CHUNK_BYTES / MiB} MiB PATCHes as browsers send them; every download verified by sha256; load average ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`
+	];
+}
 
 const fixed = (value: number) => value.toFixed(0).padStart(5);
 

@@ -22,8 +22,10 @@ export interface Dropcall {
 	files: FileStore;
 	/** The HTTP routes; `next` runs when none of them answers (Vite's dev server, or a 404). */
 	handle: (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
-	/** Tells every client the server is stopping, ends every room (deleting every shared file)
-	 * and closes Socket.IO. */
+	/**
+	 * Tells every client the server is stopping, ends every room (deleting every shared file)
+	 * and closes Socket.IO.
+	 */
 	stop: () => Promise<void>;
 }
 

@@ -20,11 +20,15 @@ export interface Config {
 	pingTimeoutSeconds: number;
 	/** The built app to serve (ignored when Vite's dev server serves the UI). */
 	staticDir: string;
-	/** Where shared files are kept while their senders are in the room; undefined: a fresh
-	 * folder in the OS temp dir, made at start and removed at stop. */
+	/**
+	 * Where shared files are kept while their senders are in the room; undefined: a fresh
+	 * folder in the OS temp dir, made at start and removed at stop.
+	 */
 	uploadDir: string | undefined;
-	/** How long a dropped sender's files outlive their last sign of life; never longer than
-	 * their seat (resumeGraceSeconds), because files never outlive their sender. */
+	/**
+	 * How long a dropped sender's files outlive their last sign of life; never longer than
+	 * their seat (resumeGraceSeconds), because files never outlive their sender.
+	 */
 	fileGraceSeconds: number;
 	maxFileBytes: number;
 	maxRoomBytes: number;

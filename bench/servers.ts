@@ -1,6 +1,6 @@
 /**
- * A Dropcall server started for a benchmark, as `npm start` runs it, and the requests a
- * browser makes to it: join a room, upload with tus in browser-sized chunks, download.
+ * The servers a benchmark starts, each as its own process: Dropcall as `npm start` runs it,
+ * and bench/plain-server.ts for reference; and the requests a browser makes to them.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -25,16 +25,37 @@ export async function startServer(scratch: string, signal: AbortSignal) {
 	const staticDir = join(scratch, 'static');
 	await mkdir(staticDir);
 	await writeFile(join(staticDir, 'index.html'), '<!doctype html>');
-	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/index.ts')], {
-		cwd: root,
-		env: {
-			...process.env,
+	return start(
+		'server/index.ts',
+		[],
+		{
 			HOST: '127.0.0.1',
 			PORT: '0',
 			QUIET: '1',
 			STATIC_DIR: staticDir,
 			UPLOAD_DIR: join(scratch, 'uploads')
 		},
+		/running on (http:\/\/\S+)/,
+		signal
+	);
+}
+
+export function startPlainServer(scratch: string, signal: AbortSignal) {
+	return start('bench/plain-server.ts', [scratch], {}, /listening on (\d+)/, signal).then(
+		({ child, url: port }) => ({ child, url: `http://127.0.0.1:${port}` })
+	);
+}
+
+async function start(
+	script: string,
+	args: string[],
+	env: Record<string, string>,
+	ready: RegExp,
+	signal: AbortSignal
+) {
+	const child = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...args], {
+		cwd: root,
+		env: { ...process.env, ...env },
 		stdio: ['ignore', 'pipe', 'inherit'],
 		signal
 	});
@@ -43,10 +64,10 @@ export async function startServer(scratch: string, signal: AbortSignal) {
 		let text = '';
 		child.stdout!.on('data', (chunk: Buffer) => {
 			text += chunk.toString();
-			const match = /running on (http:\/\/\S+)/.exec(text);
+			const match = ready.exec(text);
 			if (match) resolve(match[1]!);
 		});
-		child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
+		child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
 	});
 	return { child, url };
 }
@@ -119,6 +140,33 @@ export async function downloadTo(
 		const get = request(new URL(fileDownloadPath(id, token), url), { signal }, (response) => {
 			if (response.statusCode !== 200)
 				return reject(new Error(`GET answered ${response.statusCode}`));
+			pipeline(response, createWriteStream(path, { highWaterMark: 4 * MiB })).then(resolve, reject);
+		});
+		get.on('error', reject);
+		get.end();
+	});
+}
+
+export async function plainUpload(url: string, path: string, signal: AbortSignal) {
+	const { size } = await stat(path);
+	await new Promise<void>((resolve, reject) => {
+		const put = request(`${url}/file`, {
+			method: 'PUT',
+			headers: { 'Content-Length': String(size) },
+			signal
+		});
+		put.on('response', (response) => {
+			response.resume();
+			response.on('end', resolve);
+		});
+		put.on('error', reject);
+		createReadStream(path, { highWaterMark: MiB }).pipe(put);
+	});
+}
+
+export async function plainDownload(url: string, path: string, signal: AbortSignal) {
+	await new Promise<void>((resolve, reject) => {
+		const get = request(`${url}/file`, { signal }, (response) => {
 			pipeline(response, createWriteStream(path, { highWaterMark: 4 * MiB })).then(resolve, reject);
 		});
 		get.on('error', reject);
