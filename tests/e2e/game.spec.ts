@@ -170,25 +170,30 @@ test('a Korean starter plays in Korean, and a drawer who leaves ends the round',
 	const ana = await anaContext.newPage();
 	const bo = await boContext.newPage();
 	const chul = await chulContext.newPage();
-	const link = await createRoom(ana, { name: 'Ana' });
-	await ana.getByRole('button', { name: 'Join' }).click();
-	await joinRoom(bo, link, 'Bo');
+	// Ana's browser speaks Korean, so her interface does too; she starts the game.
+	const link = await createRoom(bo, { name: 'Bo' });
+	await bo.getByRole('button', { name: 'Join' }).click();
+	await ana.goto(link);
+	await ana.getByRole('textbox', { name: '내 이름' }).fill('Ana');
+	await ana.getByRole('button', { name: '참여' }).click();
 	await joinRoom(chul, link, 'Chul');
 	for (const page of [bo, chul]) await expectConnected(page, 'Ana');
 	await expectConnected(bo, 'Chul');
 
-	await openWhiteboard(ana);
-	await ana.getByRole('button', { name: 'Start game' }).click();
-	const choices = ana.getByRole('group', { name: 'Words to choose from' }).getByRole('button');
+	await ana.getByRole('button', { name: '화이트보드', exact: true }).click();
+	await ana.getByRole('button', { name: '게임 시작' }).click();
+	const choices = ana.getByRole('group', { name: '고를 수 있는 단어' }).getByRole('button');
 	await expect(choices).toHaveCount(3);
 	for (const text of await choices.allInnerTexts()) expect(text.trim()).toMatch(/^[가-힣 ]+$/);
-	const word = await chooseWord(ana);
+	const word = (await choices.first().innerText()).trim();
+	await choices.first().click();
+	await expect(ana.getByText('단어는 나에게만 보입니다.')).toBeVisible();
 	await expect(bo.getByText(/· Korean$/)).toBeVisible();
 	await guess(bo, word);
 	await expect(bo.getByText('You got it!')).toBeVisible();
 
 	// Ana leaves mid-round: her round ends, and the game goes on without her.
-	await ana.getByRole('button', { name: 'Leave' }).click();
+	await ana.getByRole('button', { name: '나가기' }).click();
 	for (const page of [bo, chul]) {
 		await expect(page.getByText('Ana left, so the round is over.')).toBeVisible();
 		await expect(
