@@ -3,7 +3,7 @@
  * with the progress, speed and time left a person wants to see, and a way to cancel it.
  */
 import { m } from '../paraglide/messages.js';
-import { Upload as TusUpload, type DetailedError } from 'tus-js-client';
+import type { DetailedError, Upload as TusUpload } from 'tus-js-client';
 import * as v from 'valibot';
 import { describeError } from '../errors';
 import {
@@ -53,7 +53,8 @@ export class Upload {
 	readonly percent: number;
 	readonly secondsLeft: number | undefined;
 
-	#tus: TusUpload;
+	/** tus-js-client loads with the first upload: most calls never share a file. */
+	#tus: Promise<TusUpload>;
 	#rate = new TransferRate();
 
 	constructor(file: File, { fileToken, onUploaded }: UploadOptions) {
@@ -64,56 +65,60 @@ export class Upload {
 		this.secondsLeft = $derived(
 			this.bytesPerSecond ? (this.size - this.sent) / this.bytesPerSecond : undefined
 		);
-		this.#tus = new TusUpload(file, {
-			endpoint: UPLOADS_PATH,
-			chunkSize: UPLOAD_CHUNK_BYTES,
-			retryDelays: RETRY_DELAYS_MS,
-			metadata: { [uploadMetadataKeys.name]: file.name, [uploadMetadataKeys.type]: file.type },
-			// Files die with the seat, so there is nothing to resume after a reload.
-			storeFingerprintForResuming: false,
-			onBeforeRequest: (request) => {
-				request.setHeader('Authorization', `Bearer ${fileToken() ?? ''}`);
-			},
-			onUploadUrlAvailable: () => {
-				this.id = this.#tus.url?.split('/').at(-1);
-			},
-			onProgress: (sent) => {
-				this.sent = sent;
-				this.#rate.record(sent, performance.now());
-				this.bytesPerSecond = this.#rate.bytesPerSecond();
-				if (this.status === 'failed') this.#clearError();
-			},
-			onSuccess: () => {
-				this.sent = this.size;
-				this.status = 'finishing';
-				onUploaded(this);
-			},
-			onShouldRetry: (error) => isWorthRetrying(error),
-			onError: (error) => {
-				this.status = 'failed';
-				this.bytesPerSecond = undefined;
-				this.#rate.reset();
-				const refusal = refusalOf(error);
-				this.canRetry = !refusal && isWorthRetrying(error);
-				this.error = refusal ? describeError(refusal) : m.upload_connection_lost();
-			}
+		this.#tus = import('tus-js-client').then(({ Upload: TusClientUpload }) => {
+			const tus: TusUpload = new TusClientUpload(file, {
+				endpoint: UPLOADS_PATH,
+				chunkSize: UPLOAD_CHUNK_BYTES,
+				retryDelays: RETRY_DELAYS_MS,
+				metadata: { [uploadMetadataKeys.name]: file.name, [uploadMetadataKeys.type]: file.type },
+				// Files die with the seat, so there is nothing to resume after a reload.
+				storeFingerprintForResuming: false,
+				onBeforeRequest: (request) => {
+					request.setHeader('Authorization', `Bearer ${fileToken() ?? ''}`);
+				},
+				onUploadUrlAvailable: () => {
+					this.id = tus.url?.split('/').at(-1);
+				},
+				onProgress: (sent) => {
+					this.sent = sent;
+					this.#rate.record(sent, performance.now());
+					this.bytesPerSecond = this.#rate.bytesPerSecond();
+					if (this.status === 'failed') this.#clearError();
+				},
+				onSuccess: () => {
+					this.sent = this.size;
+					this.status = 'finishing';
+					onUploaded(this);
+				},
+				onShouldRetry: (error) => isWorthRetrying(error),
+				onError: (error) => {
+					this.status = 'failed';
+					this.bytesPerSecond = undefined;
+					this.#rate.reset();
+					const refusal = refusalOf(error);
+					this.canRetry = !refusal && isWorthRetrying(error);
+					this.error = refusal ? describeError(refusal) : m.upload_connection_lost();
+				}
+			});
+			return tus;
 		});
 	}
 
 	start(): void {
-		this.#tus.start();
+		void this.#tus.then((tus) => tus.start());
 	}
 
 	/** Starts again from the byte the server has, after a failure. */
 	retry(): void {
 		if (this.status !== 'failed' || !this.canRetry) return;
 		this.#clearError();
-		this.#tus.start();
+		void this.#tus.then((tus) => tus.start());
 	}
 
 	/** Stops the upload and has the server delete whatever part of it arrived. */
 	async cancel(): Promise<void> {
-		await this.#tus.abort(true).catch(() => {
+		const tus = await this.#tus;
+		await tus.abort(true).catch(() => {
 			// Already gone on the server (its sender left, or it was never created): nothing to do.
 		});
 	}
