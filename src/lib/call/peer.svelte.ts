@@ -13,7 +13,7 @@ import type { SendLimits } from './send-limits';
 
 export type TransceiverRole = 'audio' | 'camera' | 'screen';
 
-export type PeerState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+export type PeerState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 export interface PeerOptions {
 	selfId: string;
@@ -173,10 +173,6 @@ export class Peer {
 	/** Still not connected long after it started: its negotiation was probably lost. */
 	get isStale(): boolean {
 		return this.state !== 'connected' && Date.now() - this.#createdAt > STALE_AFTER_MS;
-	}
-
-	isChannelOpen(channel: DataChannelName): boolean {
-		return this.#channels.get(channel)?.readyState === 'open';
 	}
 
 	/** Sends on an open channel; false when it is not open (yet, or any more). */
