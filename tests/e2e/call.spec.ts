@@ -1,12 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
 	createRoom,
+	expectRemovedVideosReleased,
 	expectNoVideo,
 	expectVideoFrames,
 	joinRoom,
 	launchWithoutDevices,
 	screenshot,
-	tile
+	tile,
+	watchRemovedVideos
 } from './helpers';
 
 /** Every remote voice this page plays: live, unmuted tracks in playing <audio> elements. */
@@ -37,6 +39,7 @@ test('camera, mic-only and no-device people see and hear each other', async ({ b
 	);
 	await expect(ana.getByRole('combobox', { name: 'Camera device' })).toBeVisible();
 	await expect(ana.getByRole('combobox', { name: 'Microphone device' })).toBeVisible();
+	await watchRemovedVideos(ana);
 	await ana.getByRole('button', { name: 'Join' }).click();
 
 	// Bo turns the camera off before joining: microphone only.
@@ -78,6 +81,8 @@ test('camera, mic-only and no-device people see and hear each other', async ({ b
 	await ana.getByRole('button', { name: 'Switch camera' }).click();
 	await expectVideoFrames(bo, 'Ana');
 	await expectVideoFrames(chul, 'Ana');
+	// The join screen's preview and the self view the camera switch replaced held the camera.
+	await expectRemovedVideosReleased(ana);
 
 	// Muting shows the mark on the others' tiles.
 	await ana.getByRole('button', { name: 'Microphone' }).click();

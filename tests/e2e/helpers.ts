@@ -68,6 +68,42 @@ export async function expectVideoFrames(page: Page, name: string): Promise<void>
 	await expect.poll(frames, { timeout: 15_000 }).toBeGreaterThan(seen + 5);
 }
 
+/**
+ * Starts recording the <video> elements the page removes. A removed <video> that keeps its
+ * stream keeps camera frames until it is garbage collected, and the camera's capture buffers
+ * are shared by every reader: a few held frames once froze everyone's video for two seconds
+ * whenever someone joined.
+ */
+export async function watchRemovedVideos(page: Page): Promise<void> {
+	await page.evaluate(() => {
+		const removed: HTMLVideoElement[] = [];
+		Object.assign(window, { removedVideos: removed });
+		new MutationObserver((records) => {
+			for (const record of records) {
+				for (const node of record.removedNodes) {
+					if (!(node instanceof Element)) continue;
+					const videos = node instanceof HTMLVideoElement ? [node] : node.querySelectorAll('video');
+					removed.push(...videos);
+				}
+			}
+		}).observe(document.body, { childList: true, subtree: true });
+	});
+}
+
+/** Every <video> removed since watchRemovedVideos let go of its stream. */
+export async function expectRemovedVideosReleased(page: Page): Promise<void> {
+	const holding = () =>
+		page.evaluate(() => {
+			const { removedVideos } = window as unknown as { removedVideos: HTMLVideoElement[] };
+			return {
+				removed: removedVideos.length,
+				holding: removedVideos.filter((video) => !video.isConnected && video.srcObject).length
+			};
+		});
+	await expect.poll(holding).toEqual(expect.objectContaining({ holding: 0 }));
+	expect((await holding()).removed, 'removed <video> elements').toBeGreaterThan(0);
+}
+
 /** An audio-only or device-less tile: an avatar, no video. */
 export async function expectNoVideo(page: Page, name: string): Promise<void> {
 	await expect(tile(page, name)).toBeVisible();
