@@ -16,7 +16,9 @@ export type Facing = 'user' | 'environment';
 const cameraConstraints: MediaTrackConstraints = {
 	width: { ideal: 640 },
 	height: { ideal: 480 },
-	frameRate: { ideal: 30, max: 30 }
+	// No max: a hard cap makes the track drop frames that come in a little early, and the
+	// senders cap the frame rate per connection anyway (send-limits.ts).
+	frameRate: { ideal: 30 }
 };
 
 const microphoneConstraints: MediaTrackConstraints = {

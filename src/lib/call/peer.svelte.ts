@@ -102,17 +102,7 @@ export class Peer {
 			this.#openChannels();
 		}
 
-		pc.onnegotiationneeded = async () => {
-			try {
-				this.#makingOffer = true;
-				await pc.setLocalDescription();
-				this.#sendDescription();
-			} catch (error) {
-				this.#report(error);
-			} finally {
-				this.#makingOffer = false;
-			}
-		};
+		pc.onnegotiationneeded = () => void this.#offer();
 		pc.onicecandidate = ({ candidate }) => {
 			this.#signal({ candidate: candidate ? candidate.toJSON() : null } as SignalPayload);
 		};
@@ -121,6 +111,10 @@ export class Peer {
 		pc.onconnectionstatechange = () => {
 			if (pc.connectionState === 'connected') this.state = 'connected';
 		};
+		// The first offer starts now rather than at 'negotiationneeded': that event waits for the
+		// main thread, which is busy drawing the call the moment someone joins, while the offer is
+		// made off it. The event then finds an offer under way and does not fire.
+		if (this.isInitiator) void this.#offer();
 	}
 
 	async handleSignal(payload: SignalPayload): Promise<void> {
@@ -138,9 +132,12 @@ export class Peer {
 				await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
 				this.#isSettingRemoteAnswerPending = false;
 				if (description.type === 'offer') {
-					await this.#adoptTransceivers();
+					this.#adoptTransceivers();
 					await pc.setLocalDescription();
 					this.#sendDescription();
+					// After the answer is on its way: tracks and limits change no SDP, and they are
+					// in place well before the connection is up to carry media.
+					await this.#replaceTracks();
 				}
 			} else {
 				try {
@@ -209,12 +206,23 @@ export class Peer {
 	 * The answering side gets its transceivers from the offer, receive-only; it turns them to
 	 * send-receive before answering so its own media flows without another round.
 	 */
-	async #adoptTransceivers(): Promise<void> {
+	#adoptTransceivers(): void {
 		this.#openChannels();
 		for (const transceiver of this.pc.getTransceivers().slice(0, TRANSCEIVERS.length)) {
 			if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
 		}
-		await this.#replaceTracks();
+	}
+
+	async #offer(): Promise<void> {
+		try {
+			this.#makingOffer = true;
+			await this.pc.setLocalDescription();
+			this.#sendDescription();
+		} catch (error) {
+			this.#report(error);
+		} finally {
+			this.#makingOffer = false;
+		}
 	}
 
 	/**
