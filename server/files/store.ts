@@ -5,7 +5,7 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { finished, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileStore, MemoryConfigstore } from '@tus/file-store';
 import type { Upload } from '@tus/server';
@@ -48,12 +48,22 @@ export class MeteredFileStore extends FileStore {
 	}
 
 	/**
-	 * Streams the request body into the stored file, counting every byte against the upload it
-	 * belongs to and checking free space as it goes. Written here rather than by FileStore so a
-	 * refusal reaches the client as itself, and so the file is written in large batches (a big
-	 * highWaterMark lets fs.WriteStream gather many socket reads into one writev).
+	 * Streams a body into the stored file, counting every byte against the upload it belongs to
+	 * and checking free space as it goes, and resolves with the offset reached. Written here
+	 * rather than by FileStore so a refusal reaches the client as itself, and so the file is
+	 * written in large batches (a big highWaterMark lets fs.WriteStream gather many socket reads
+	 * into one writev).
+	 *
+	 * Aborting `release` stops taking bytes from `readable` but still writes those already taken
+	 * and resolves, leaving the file as long as the offset: how a request that lost its client
+	 * makes way for the request resuming the upload.
 	 */
-	override async write(readable: Readable, id: string, offset: number): Promise<number> {
+	override async write(
+		readable: Readable,
+		id: string,
+		offset: number,
+		release?: AbortSignal
+	): Promise<number> {
 		const { catalogue, limits, folder, freeBytes } = this.#options;
 		const upload = catalogue.upload(id);
 		if (!upload) throw new RefusalError(cancelled.byUploader);
@@ -70,8 +80,8 @@ export class MeteredFileStore extends FileStore {
 		const meter = new Transform({
 			transform(chunk: Buffer, _encoding, callback) {
 				received += chunk.length;
-				// tus stops a body at the declared size; this is the store's own guarantee. The
-				// stream stays stalled until stop() below ends it.
+				// A body that declares too many bytes is refused before it is read; a chunked one
+				// is caught only here. The stream stays stalled until stop() below ends it.
 				if (received > upload.size) return void catalogue.remove(id, tusRefusal(413, ''));
 				catalogue.progress(upload, received);
 				if (received >= nextDiskCheck) {
@@ -81,16 +91,27 @@ export class MeteredFileStore extends FileStore {
 				callback(null, chunk);
 			}
 		});
-		// tus answers as soon as the stream fails, so it fails only once the file is off the disk:
-		// a client told "refused" finds nothing left behind.
+		// The answer goes out as soon as the stream fails, so it fails only once the file is off
+		// the disk: a client told "refused" finds nothing left behind.
 		const stop = (why: Refusal) => {
 			refusal = why;
 			void catalogue.whenGone(id).then(() => meter.destroy(new RefusalError(why)));
 		};
 		upload.stop = stop;
+		// Piped by hand rather than by pipeline() so that letting go ends the meter cleanly
+		// instead of destroying the file stream with bytes still in its buffer.
+		const letGo = () => {
+			readable.unpipe(meter);
+			meter.end();
+		};
+		const unwatch = finished(readable, (error) => {
+			if (error && !release?.aborted) meter.destroy(error);
+		});
+		readable.pipe(meter);
+		if (release?.aborted) letGo();
+		else release?.addEventListener('abort', letGo, { once: true });
 		try {
 			await pipeline(
-				readable,
 				meter,
 				// r+: an upload whose file was deleted meanwhile fails instead of starting anew.
 				createWriteStream(upload.path, {
@@ -102,6 +123,8 @@ export class MeteredFileStore extends FileStore {
 		} catch (error) {
 			if (!refusal) throw error;
 		} finally {
+			unwatch();
+			release?.removeEventListener('abort', letGo);
 			if (upload.stop === stop) upload.stop = undefined;
 		}
 		// Also when the last bytes arrived while the upload was being removed.

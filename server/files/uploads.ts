@@ -3,16 +3,18 @@
  * upload, `PATCH /files/uploads/<id>` streams bytes to disk from any offset, `HEAD` says where
  * to resume, `DELETE` cancels. Only members of the room may upload, every byte is counted
  * against the limits as it arrives, and a refused, cancelled or abandoned upload leaves
- * nothing on disk.
+ * nothing on disk. @tus/server answers POST, HEAD and OPTIONS; PATCH (./patch.ts) and DELETE
+ * are answered here.
  */
 import { randomBytes } from 'node:crypto';
-import { Server as TusServer } from '@tus/server';
+import { MemoryLocker, Server as TusServer } from '@tus/server';
 import { sanitiseFileName } from '../../src/lib/files/names.ts';
 import { uploadMetadataKeys, UPLOADS_PATH } from '../../src/lib/protocol.ts';
 import type { Handler } from '../http.ts';
 import { cancelled, type FileCatalogue } from './catalogue.ts';
 import { sanitiseMimeType } from './headers.ts';
 import type { Limits } from './limits.ts';
+import { patchHandler } from './patch.ts';
 import {
 	fileNotFound,
 	notAMember,
@@ -53,9 +55,19 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 		return node ? contexts.get(node) : undefined;
 	};
 
+	const store = new MeteredFileStore(options);
+	// One locker for tus's HEAD and our PATCH, so a resuming client's HEAD waits for the
+	// request it abandoned to let go, and then reads where that one stopped.
+	const locker = new MemoryLocker();
+	const finish = (id: string) => {
+		if (!catalogue.complete(id)) throw new RefusalError(cancelled.byUploader);
+	};
+	const patch = patchHandler({ store, locker, catalogue, finish });
+
 	const tus = new TusServer({
 		path: UPLOADS_PATH,
-		datastore: new MeteredFileStore(options),
+		datastore: store,
+		locker,
 		relativeLocation: true,
 		// Same origin only: the app never uploads from anywhere else.
 		allowedOrigins: () => false,
@@ -93,8 +105,9 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 			if ('code' in reserved) throw new RefusalError(reserved);
 			return {};
 		},
+		// tus still finishes an upload whose POST carries all of it: an empty file, say.
 		async onUploadFinish(_request, upload) {
-			if (!catalogue.complete(upload.id)) throw new RefusalError(cancelled.byUploader);
+			finish(upload.id);
 			return {};
 		},
 		async onResponseError(request, error) {
@@ -141,6 +154,10 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 			void catalogue.remove(id!, cancelled.byUploader).then(() => {
 				response.writeHead(204, { 'Tus-Resumable': '1.0.0' }).end();
 			});
+			return;
+		}
+		if (method === 'PATCH') {
+			void patch(request, response, id!).catch(() => response.destroy());
 			return;
 		}
 		contexts.set(request, { token, uploadId: id });
