@@ -39,3 +39,53 @@ export const fileNotFound: Refusal = {
 	code: 'file-not-found',
 	message: 'This file is no longer shared: its sender deleted it or left the room.'
 };
+
+/** A refusal thrown through tus: it answers with `status_code` and `body` as they are. */
+export class RefusalError extends Error {
+	readonly refusal: Refusal;
+	readonly status_code: number;
+	readonly body: string;
+
+	constructor(refusal: Refusal) {
+		super(refusal.message);
+		this.refusal = refusal;
+		this.status_code = refusal.status;
+		this.body = refusalBody(refusal);
+	}
+}
+
+const tusRefusals: Record<number, Refusal> = {
+	404: { status: 404, code: 'file-not-found', message: 'This upload is no longer on the server.' },
+	409: {
+		status: 409,
+		code: 'invalid-request',
+		message: 'The upload is not at that offset; ask where it stopped and go on from there.'
+	},
+	410: { status: 410, code: 'file-not-found', message: 'This upload is no longer on the server.' },
+	413: {
+		status: 413,
+		code: 'file-too-large',
+		message: 'More bytes arrived than the upload said it had, so it was refused.'
+	}
+};
+
+/**
+ * A tus status in our words. `detail` is what tus says about it (its error body), shown only
+ * for a bad request that has no words of its own: a browser never sends one.
+ */
+export function tusRefusal(status: number, detail: string): Refusal {
+	const known = tusRefusals[status];
+	if (known) return known;
+	if (status >= 500) {
+		return {
+			status,
+			code: 'upload-failed',
+			message: 'The server could not store this upload. Try again.'
+		};
+	}
+	return {
+		status,
+		code: 'invalid-request',
+		message: `The upload request was refused: ${detail.trim()}`
+	};
+}

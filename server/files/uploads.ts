@@ -3,32 +3,29 @@
  * upload, `PATCH /files/uploads/<id>` streams bytes to disk from any offset, `HEAD` says where
  * to resume, `DELETE` cancels. Only members of the room may upload, every byte is counted
  * against the limits as it arrives, and a refused, cancelled or abandoned upload leaves
- * nothing on disk.
+ * nothing on disk. @tus/server answers POST, HEAD and OPTIONS; PATCH (./patch.ts) and DELETE
+ * are answered here.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { FileStore, MemoryConfigstore } from '@tus/file-store';
-import { Server as TusServer, type Upload } from '@tus/server';
+import { MemoryLocker, Server as TusServer } from '@tus/server';
 import { sanitiseFileName } from '../../src/lib/files/names.ts';
 import { uploadMetadataKeys, UPLOADS_PATH } from '../../src/lib/protocol.ts';
 import type { Handler } from '../http.ts';
 import { cancelled, type FileCatalogue } from './catalogue.ts';
 import { sanitiseMimeType } from './headers.ts';
-import { checkDiskSpace, type Limits } from './limits.ts';
-import { fileNotFound, notAMember, refusalBody, sendRefusal, type Refusal } from './refusals.ts';
+import type { Limits } from './limits.ts';
+import { patchHandler } from './patch.ts';
+import {
+	fileNotFound,
+	notAMember,
+	RefusalError,
+	refusalBody,
+	sendRefusal,
+	tusRefusal,
+	type Refusal
+} from './refusals.ts';
+import { MeteredFileStore } from './store.ts';
 import type { FileTokens } from './tokens.ts';
-
-/**
- * While an upload streams, the disk's free space is measured again after every few megabytes,
- * but at most every so many milliseconds: statfs costs more than the bytes in between.
- */
-const DISK_CHECK_BYTES = 4 * 1024 * 1024;
-const DISK_CHECK_MIN_INTERVAL_MS = 200;
-const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 
 export interface UploadRouteOptions {
 	folder: string;
@@ -38,129 +35,11 @@ export interface UploadRouteOptions {
 	freeBytes: (folder: string) => Promise<number>;
 }
 
-/** A refusal thrown through tus: it answers with `status_code` and `body` as they are. */
-class RefusalError extends Error {
-	readonly status_code: number;
-	readonly body: string;
-
-	constructor(refusal: Refusal) {
-		super(refusal.message);
-		this.status_code = refusal.status;
-		this.body = refusalBody(refusal);
-	}
-}
-
 /** What the route learned about a request before tus took it: who sent it, for which upload. */
 interface RequestContext {
 	token: string;
 	uploadId: string | undefined;
 }
-
-const tusRefusals: Record<number, Refusal> = {
-	404: { status: 404, code: 'file-not-found', message: 'This upload is no longer on the server.' },
-	409: {
-		status: 409,
-		code: 'invalid-request',
-		message: 'The upload is not at that offset; ask where it stopped and go on from there.'
-	},
-	410: { status: 410, code: 'file-not-found', message: 'This upload is no longer on the server.' },
-	413: {
-		status: 413,
-		code: 'file-too-large',
-		message: 'More bytes arrived than the upload said it had, so it was refused.'
-	}
-};
-
-/** tus's file store, with every byte counted against the upload it belongs to on the way in. */
-class MeteredFileStore extends FileStore {
-	readonly #options: UploadRouteOptions;
-
-	constructor(options: UploadRouteOptions) {
-		super({ directory: options.folder, configstore: new MemoryConfigstore() });
-		this.#options = options;
-		options.catalogue.on('forgotten', (id) => void this.configstore.delete(id));
-	}
-
-	override async create(upload: Upload): Promise<Upload> {
-		const created = await super.create(upload);
-		// Removed (its sender left, say) while the empty file was being made: none may stay.
-		if (!this.#options.catalogue.upload(upload.id)) {
-			await rm(join(this.#options.folder, upload.id), { force: true });
-			throw new RefusalError(cancelled.byUploader);
-		}
-		return created;
-	}
-
-	/**
-	 * Streams the request body into the stored file, counting every byte against the upload it
-	 * belongs to and checking free space as it goes. Written here rather than by FileStore so a
-	 * refusal reaches the client as itself, and so the file is written in large batches (a big
-	 * highWaterMark lets fs.WriteStream gather many socket reads into one writev).
-	 */
-	override async write(readable: Readable, id: string, offset: number): Promise<number> {
-		const { catalogue, limits, folder, freeBytes } = this.#options;
-		const upload = catalogue.upload(id);
-		if (!upload) throw new RefusalError(cancelled.byUploader);
-		let refusal: Refusal | undefined;
-		let received = offset;
-		let nextDiskCheck = offset + DISK_CHECK_BYTES;
-		let lastDiskCheckAt = -Infinity;
-		const checkDisk = async () => {
-			lastDiskCheckAt = performance.now();
-			const free = await freeBytes(folder);
-			const diskFull = checkDiskSpace(catalogue.pendingBytes(), free, limits);
-			if (diskFull && catalogue.upload(id) === upload) void catalogue.remove(id, diskFull);
-		};
-		const meter = new Transform({
-			transform(chunk: Buffer, _encoding, callback) {
-				received += chunk.length;
-				// tus stops a body at the declared size; this is the store's own guarantee. The
-				// stream stays stalled until stop() below ends it.
-				if (received > upload.size) return void catalogue.remove(id, tusRefusals[413]!);
-				catalogue.progress(upload, received);
-				if (received >= nextDiskCheck) {
-					nextDiskCheck = received + DISK_CHECK_BYTES;
-					if (performance.now() - lastDiskCheckAt >= DISK_CHECK_MIN_INTERVAL_MS) void checkDisk();
-				}
-				callback(null, chunk);
-			}
-		});
-		// tus answers as soon as the stream fails, so it fails only once the file is off the disk:
-		// a client told "refused" finds nothing left behind.
-		const stop = (why: Refusal) => {
-			refusal = why;
-			void catalogue.whenGone(id).then(() => meter.destroy(new RefusalError(why)));
-		};
-		upload.stop = stop;
-		try {
-			await pipeline(
-				readable,
-				meter,
-				// r+: an upload whose file was deleted meanwhile fails instead of starting anew.
-				createWriteStream(upload.path, {
-					flags: 'r+',
-					start: offset,
-					highWaterMark: WRITE_BATCH_BYTES
-				})
-			);
-		} catch (error) {
-			if (!refusal) throw error;
-		} finally {
-			if (upload.stop === stop) upload.stop = undefined;
-		}
-		// Also when the last bytes arrived while the upload was being removed.
-		if (refusal) {
-			await catalogue.whenGone(id);
-			throw new RefusalError(refusal);
-		}
-		return received;
-	}
-}
-
-// tus's constructor makes the folder again, asynchronously, and throws from a callback if that
-// fails: a server stopped right after starting would race it and crash. The folder already
-// exists (made synchronously before the store), so that step is skipped.
-Object.defineProperty(MeteredFileStore.prototype, 'checkOrCreateDirectory', { value: () => {} });
 
 function bearerToken(header: string | undefined): string | undefined {
 	const match = /^Bearer ([A-Za-z0-9_-]+)$/.exec(header ?? '');
@@ -176,9 +55,19 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 		return node ? contexts.get(node) : undefined;
 	};
 
+	const store = new MeteredFileStore(options);
+	// One locker for tus's HEAD and our PATCH, so a resuming client's HEAD waits for the
+	// request it abandoned to let go, and then reads where that one stopped.
+	const locker = new MemoryLocker();
+	const finish = (id: string) => {
+		if (!catalogue.complete(id)) throw new RefusalError(cancelled.byUploader);
+	};
+	const patch = patchHandler({ store, locker, catalogue, finish });
+
 	const tus = new TusServer({
 		path: UPLOADS_PATH,
-		datastore: new MeteredFileStore(options),
+		datastore: store,
+		locker,
 		relativeLocation: true,
 		// Same origin only: the app never uploads from anywhere else.
 		allowedOrigins: () => false,
@@ -216,21 +105,15 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 			if ('code' in reserved) throw new RefusalError(reserved);
 			return {};
 		},
+		// tus still finishes an upload whose POST carries all of it: an empty file, say.
 		async onUploadFinish(_request, upload) {
-			if (!catalogue.complete(upload.id)) throw new RefusalError(cancelled.byUploader);
+			finish(upload.id);
 			return {};
 		},
 		async onResponseError(request, error) {
 			if (error instanceof RefusalError) return undefined;
 			const status = 'status_code' in error ? error.status_code : 500;
-			const refusal = tusRefusals[status] ?? {
-				status,
-				code: status < 500 ? 'invalid-request' : 'upload-failed',
-				message:
-					status < 500
-						? `The upload request was refused: ${('body' in error ? error.body : error.message).trim()}`
-						: 'The server could not store this upload. Try again.'
-			};
+			const refusal = tusRefusal(status, 'body' in error ? error.body : error.message);
 			// An upload that broke a size limit goes, rather than waiting to be resumed.
 			const uploadId = contextOf(request)?.uploadId;
 			if (status === 413 && uploadId && catalogue.upload(uploadId)) {
@@ -271,6 +154,10 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 			void catalogue.remove(id!, cancelled.byUploader).then(() => {
 				response.writeHead(204, { 'Tus-Resumable': '1.0.0' }).end();
 			});
+			return;
+		}
+		if (method === 'PATCH') {
+			void patch(request, response, id!).catch(() => response.destroy());
 			return;
 		}
 		contexts.set(request, { token, uploadId: id });

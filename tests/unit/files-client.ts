@@ -1,7 +1,8 @@
 /** A member of a room and the tus requests a browser makes, spelled out for the file tests. */
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest } from 'node:http';
+import { join as joinPath } from 'node:path';
 import {
 	fileDownloadPath,
 	uploadMetadataKeys,
@@ -46,6 +47,12 @@ export function storedFiles(server: Harness): string[] {
 	return readdirSync(server.dropcall.files.folder);
 }
 
+/** The size of an upload's file on disk, or -1 when there is none. */
+export function storedSize(server: Harness, id: string): number {
+	const path = joinPath(server.dropcall.files.folder, id);
+	return existsSync(path) ? statSync(path).size : -1;
+}
+
 const encodeMetadata = (name: string, type: string) =>
 	[
 		`${uploadMetadataKeys.name} ${Buffer.from(name).toString('base64')}`,
@@ -75,21 +82,27 @@ export async function createUpload(
 	};
 }
 
+/** tus PATCH; `headers` replaces the usual ones, and an undefined value leaves one out. */
 export async function patchUpload(
 	server: Harness,
 	token: string,
 	id: string,
 	offset: number,
-	body: Uint8Array
+	body: Uint8Array,
+	headers: Record<string, string | undefined> = {}
 ): Promise<Response> {
+	const sent = {
+		'Tus-Resumable': '1.0.0',
+		'Upload-Offset': String(offset),
+		'Content-Type': 'application/offset+octet-stream',
+		Authorization: `Bearer ${token}`,
+		...headers
+	};
 	return fetch(`${server.url}${UPLOADS_PATH}/${id}`, {
 		method: 'PATCH',
-		headers: {
-			'Tus-Resumable': '1.0.0',
-			'Upload-Offset': String(offset),
-			'Content-Type': 'application/offset+octet-stream',
-			Authorization: `Bearer ${token}`
-		},
+		headers: Object.fromEntries(
+			Object.entries(sent).filter((entry): entry is [string, string] => entry[1] !== undefined)
+		),
 		body: new Uint8Array(body)
 	});
 }
