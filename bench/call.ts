@@ -1,7 +1,8 @@
 /**
  * Join to first decoded remote frame, for 2 and 4 people, against the floor: the least code
  * that connects the same Chromium contexts through a plain Socket.IO relay (bench/floor).
- * Both sides have their camera open before the clock starts, as a person on the join screen does.
+ * Both sides have their camera open before the clock starts, as a person on the join screen does,
+ * with the same constraints, so both encode the same frames.
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { io } from 'socket.io-client';
 import { createDropcall } from '../server/app.ts';
 import { readConfig } from '../server/config.ts';
 import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
+import { cameraConstraints, microphoneConstraints } from '../src/lib/call/capture.ts';
 import { startFloorServer } from './floor/server.ts';
 
 const RUNS = 5;
@@ -101,7 +103,10 @@ async function floorRun(browser: Browser, url: string, people: number, room: str
 		for (const context of contexts) {
 			const page = await context.newPage();
 			await page.goto(url);
-			await page.evaluate('window.prepare()');
+			// The camera opened as Dropcall opens it, so both sides encode the same frames.
+			await page.evaluate(
+				`window.prepare(${JSON.stringify({ audio: microphoneConstraints, video: cameraConstraints })})`
+			);
 			pages.push(page);
 		}
 		for (const page of pages.slice(0, -1)) {

@@ -5,27 +5,10 @@
  */
 import { createContext } from 'svelte';
 import type { Media } from '../protocol';
+import { cameraConstraints, microphoneConstraints } from './capture';
 import { describeDeviceProblem, deviceProblemOf, type DeviceProblem } from './device-problems';
 
 export type Facing = 'user' | 'environment';
-
-/**
- * 640×480 rather than 720p: in a mesh every person uploads one copy per other person, and
- * on the machines we measured the first remote frame arrived in 285 ms instead of 370 ms.
- */
-const cameraConstraints: MediaTrackConstraints = {
-	width: { ideal: 640 },
-	height: { ideal: 480 },
-	// No max: a hard cap makes the track drop frames that come in a little early, and the
-	// senders cap the frame rate per connection anyway (send-limits.ts).
-	frameRate: { ideal: 30 }
-};
-
-const microphoneConstraints: MediaTrackConstraints = {
-	echoCancellation: true,
-	noiseSuppression: true,
-	autoGainControl: true
-};
 
 export class LocalMedia {
 	audioTrack = $state.raw<MediaStreamTrack | null>(null);
