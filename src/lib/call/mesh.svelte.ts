@@ -71,6 +71,11 @@ export class Mesh {
 		return this.peers.get(peerId)?.send(channel, message) ?? false;
 	}
 
+	/** Settles once every connection this side starts has sent its first offer. */
+	async firstOffersSent(): Promise<void> {
+		await Promise.all([...this.peers.values()].map((peer) => peer.firstOfferSent));
+	}
+
 	/** Closes every connection; the local tracks belong to LocalMedia and stay its to stop. */
 	dispose(): void {
 		this.#stopEffects();

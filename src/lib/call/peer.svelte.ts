@@ -53,6 +53,8 @@ export class Peer {
 	/** The side that creates the transceivers and the first offer; the other only answers. */
 	readonly isInitiator: boolean;
 	readonly pc: RTCPeerConnection;
+	/** Settles once this side's first offer is sent (or failed); at once on the answering side. */
+	readonly firstOfferSent: Promise<void>;
 
 	state = $state<PeerState>('connecting');
 	error = $state<string>();
@@ -114,7 +116,7 @@ export class Peer {
 		// The first offer starts now rather than at 'negotiationneeded': that event waits for the
 		// main thread, which is busy drawing the call the moment someone joins, while the offer is
 		// made off it. The event then finds an offer under way and does not fire.
-		if (this.isInitiator) void this.#offer();
+		this.firstOfferSent = this.isInitiator ? this.#offer() : Promise.resolve();
 	}
 
 	async handleSignal(payload: SignalPayload): Promise<void> {
