@@ -66,8 +66,13 @@ export function prepareUploadFolder(configured: string | undefined): UploadFolde
 }
 
 export function removeUploadFolder(folder: UploadFolder): void {
-	if (folder.isOwn) rmSync(folder.path, { recursive: true, force: true });
-	else sweepStoredFiles(folder.path);
+	if (folder.isOwn) return rmSync(folder.path, { recursive: true, force: true });
+	try {
+		sweepStoredFiles(folder.path);
+	} catch (error) {
+		// Someone removed UPLOAD_DIR while the server ran: nothing is left to remove.
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+	}
 }
 
 export async function freeBytes(folder: string): Promise<number> {

@@ -32,6 +32,14 @@ describe('at start, the server removes what a crash left behind', () => {
 		expect(readdirSync(folder)).toEqual(['notes.txt']);
 	});
 
+	it('stops cleanly when UPLOAD_DIR was removed while it ran', async () => {
+		const folder = join(scratch, 'removed');
+		mkdirSync(folder);
+		const server = await startServer({ uploadDir: folder });
+		rmSync(folder, { recursive: true });
+		await expect(server.close()).resolves.toBeUndefined();
+	});
+
 	it('in the temp dir, the folders of servers that are gone, not of those still running', async () => {
 		const parent = join(tmpdir(), 'dropcall-files');
 		mkdirSync(parent, { recursive: true });
