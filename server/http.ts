@@ -109,7 +109,14 @@ export function staticApp(dir: string): StaticApp {
 	});
 	return {
 		csp: contentSecurityPolicy(readFileSync(indexPath, 'utf8')),
-		handler: (request, response, next) => serve(request, response, next)
+		handler: (request, response, next) => {
+			// sirv would answer any method with the page; a POST or PUT here is a mistake to say.
+			if (request.method !== 'GET' && request.method !== 'HEAD') {
+				response.setHeader('Allow', 'GET, HEAD');
+				return sendJson(response, 405, { ok: false, error: 'Use GET' });
+			}
+			serve(request, response, next);
+		}
 	};
 }
 
