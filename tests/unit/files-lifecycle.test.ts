@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { join as joinPath } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../../server/config';
 import { nextEvent, startServer, type Harness, type TestClient } from './harness';
@@ -12,6 +11,7 @@ import {
 	roomOfTwo,
 	sha256,
 	storedFiles,
+	storedSize,
 	streamingPatch,
 	upload,
 	uploadOffset,
@@ -45,11 +45,6 @@ function freeze(socket: TestClient) {
 	const transport = socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } };
 	transport.ws._socket.pause();
 }
-
-const storedSize = (id: string) => {
-	const path = joinPath(server.dropcall.files.folder, id);
-	return existsSync(path) ? statSync(path).size : -1;
-};
 
 describe('a sender who leaves', () => {
 	beforeEach(() => start());
@@ -86,7 +81,7 @@ describe('a sender who leaves', () => {
 		const { id } = await createUpload(server, ana.token, { size: 4 * MiB });
 		const patch = streamingPatch(server, ana.token, id!, { length: 4 * MiB });
 		await write(patch.request, randomBytes(MiB));
-		await vi.waitFor(() => expect(storedSize(id!)).toBeGreaterThan(0));
+		await vi.waitFor(() => expect(storedSize(server, id!)).toBeGreaterThan(0));
 		await ana.socket.emitWithAck('room:leave');
 		expect([0, 410]).toContain((await patch.response).status);
 		await vi.waitFor(() => expect(storedFiles(server)).toEqual([]));
@@ -102,7 +97,7 @@ describe('an upload', () => {
 		const { id } = await createUpload(server, ana.token, { size: 4 * MiB });
 		const patch = streamingPatch(server, ana.token, id!, { length: 4 * MiB });
 		await write(patch.request, randomBytes(MiB));
-		await vi.waitFor(() => expect(storedSize(id!)).toBeGreaterThan(0));
+		await vi.waitFor(() => expect(storedSize(server, id!)).toBeGreaterThan(0));
 		const cancel = await fetch(`${server.url}/files/uploads/${id}`, {
 			method: 'DELETE',
 			headers: { 'Tus-Resumable': '1.0.0', Authorization: `Bearer ${ana.token}` }
@@ -120,7 +115,7 @@ describe('an upload', () => {
 		const { id } = await createUpload(server, ana.token, { size: bytes.length });
 		const cut = streamingPatch(server, ana.token, id!, { length: bytes.length });
 		await write(cut.request, bytes.subarray(0, 2 * MiB));
-		await vi.waitFor(() => expect(storedSize(id!)).toBeGreaterThanOrEqual(MiB));
+		await vi.waitFor(() => expect(storedSize(server, id!)).toBeGreaterThanOrEqual(MiB));
 		cut.request.destroy();
 		expect((await cut.response).status).toBe(0);
 
