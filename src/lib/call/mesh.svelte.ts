@@ -26,10 +26,24 @@ export class Mesh {
 	#stopEffects: () => void;
 	#stopSignals: () => void;
 	#stopPresence: () => void;
+	#certificate: RTCCertificate | undefined;
 
 	constructor(session: RoomSession, local: LocalMedia) {
 		this.#session = session;
 		this.#local = local;
+		// A new RTCPeerConnection makes its own certificate, tens of milliseconds on a busy
+		// phone, right when someone joins; one made now, before anyone joins, serves them all.
+		if (
+			typeof RTCPeerConnection !== 'undefined' &&
+			typeof RTCPeerConnection.generateCertificate === 'function'
+		) {
+			void RTCPeerConnection.generateCertificate({
+				name: 'ECDSA',
+				namedCurve: 'P-256'
+			} as EcKeyGenParams)
+				.then((certificate) => (this.#certificate = certificate))
+				.catch(() => {});
+		}
 		this.#stopSignals = session.onSignal((signal) => this.#onSignal(signal));
 		this.#stopPresence = session.onPresence(() => this.#sync(session.peers, session.self?.id));
 		this.#sync(session.peers, session.self?.id);
@@ -117,6 +131,7 @@ export class Mesh {
 			remoteId,
 			isInitiator,
 			iceServers: this.#session.iceServers,
+			certificate: this.#certificate,
 			limits: sendLimitsFor(this.peers.size + 2),
 			tracks: this.#tracks(),
 			signal: (payload: SignalPayload) => void request('signal', { to: remoteId, ...payload }),

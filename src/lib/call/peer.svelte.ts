@@ -19,6 +19,8 @@ export interface PeerOptions {
 	selfId: string;
 	remoteId: string;
 	iceServers: IceServer[];
+	/** This page's DTLS certificate, made before the join so no connection waits to make one. */
+	certificate?: RTCCertificate;
 	/** Creates the transceivers and sends the first offer; the other side only answers. */
 	isInitiator: boolean;
 	signal: (payload: SignalPayload) => void;
@@ -88,7 +90,8 @@ export class Peer {
 		this.#tracks = { ...options.tracks };
 		const pc = new RTCPeerConnection({
 			iceServers: options.iceServers,
-			bundlePolicy: 'max-bundle'
+			bundlePolicy: 'max-bundle',
+			...(options.certificate ? { certificates: [options.certificate] } : {})
 		});
 		this.pc = pc;
 
