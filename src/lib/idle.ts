@@ -1,0 +1,13 @@
+/**
+ * Runs work the page can put off: when it has a moment to spare, and within `timeoutMs` at
+ * the latest. Joining a call keeps the main thread busy for a while, and storage writes made
+ * then delay the connection's signaling, which waits for the same thread.
+ */
+export function whenIdle(work: () => void, timeoutMs = 2000): void {
+	if (typeof requestIdleCallback === 'function') {
+		requestIdleCallback(() => work(), { timeout: timeoutMs });
+	} else {
+		// Safari has no idle callbacks; a short delay still clears the join.
+		setTimeout(work, 300);
+	}
+}
