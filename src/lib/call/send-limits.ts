@@ -4,13 +4,13 @@
  * phone's uplink (often 2–5 Mbit/s) under about 3 Mbit/s in total. Audio is never limited
  * and goes out with high priority.
  *
- * | people | camera per copy | resolution     | frame rate | all copies |
- * | ------ | --------------- | -------------- | ---------- | ---------- |
- * | 2      | 1.5 Mbit/s      | full (≤ 720p)  | 30         | 1.5 Mbit/s |
- * | 3      | 900 kbit/s      | full           | 30         | 1.8 Mbit/s |
- * | 4      | 700 kbit/s      | 1/1.5 (480p)   | 24         | 2.1 Mbit/s |
- * | 5–6    | 450 kbit/s      | 1/2 (360p)     | 20         | ≤ 2.3 Mbit/s |
- * | 7–8    | 300 kbit/s      | 1/3 (240p)     | 15         | ≤ 2.1 Mbit/s |
+ * | people | camera per copy | resolution       | frame rate | all copies   |
+ * | ------ | --------------- | ---------------- | ---------- | ------------ |
+ * | 2      | 1.5 Mbit/s      | full (640×480)   | 30         | 1.5 Mbit/s   |
+ * | 3      | 900 kbit/s      | full             | 30         | 1.8 Mbit/s   |
+ * | 4      | 700 kbit/s      | 1/1.5 (427×320)  | 24         | 2.1 Mbit/s   |
+ * | 5–6    | 450 kbit/s      | 1/2 (320×240)    | 20         | ≤ 2.3 Mbit/s |
+ * | 7–8    | 300 kbit/s      | 1/3 (213×160)    | 15         | ≤ 2.1 Mbit/s |
  *
  * A screen share keeps more bitrate: text must stay readable.
  */
