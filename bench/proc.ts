@@ -38,7 +38,12 @@ class MemoryWatch {
 	}
 }
 
-/** CPU seconds (user + system) the server process has used, from /proc/<pid>/stat. */
+/** CPU seconds a process has used, in user space and in the kernel, from /proc/<pid>/stat. */
+export interface CpuTime {
+	user: number;
+	system: number;
+}
+
 export class CpuWatch {
 	readonly #pid: number;
 	readonly #ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString()) || 100;
@@ -47,10 +52,21 @@ export class CpuWatch {
 		this.#pid = pid;
 	}
 
-	async seconds(): Promise<number> {
+	async time(): Promise<CpuTime> {
 		const stat = await readFile(`/proc/${this.#pid}/stat`, 'utf8');
 		// Fields after the command name, which may itself contain spaces: utime is the 12th.
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return (Number(fields[11]) + Number(fields[12])) / this.#ticksPerSecond;
+		return {
+			user: Number(fields[11]) / this.#ticksPerSecond,
+			system: Number(fields[12]) / this.#ticksPerSecond
+		};
+	}
+
+	/** Runs work and returns the CPU time the process used meanwhile. */
+	async during(work: () => Promise<unknown>): Promise<CpuTime> {
+		const before = await this.time();
+		await work();
+		const after = await this.time();
+		return { user: after.user - before.user, system: after.system - before.system };
 	}
 }

@@ -132,8 +132,9 @@ export async function tusUpload(url: string, token: string, path: string, signal
 
 /**
  * The clients a download can be fetched with. A browser reads the socket with native code;
- * curl stands in for it. Node's own client costs more CPU per byte than the server sending
- * them (it hands JavaScript 64 KiB at a time), so it measures itself more than the server.
+ * curl stands in for it. Node's own client, the fallback without curl, spends more CPU per
+ * byte than the server sending them (it hands JavaScript 64 KiB at a time), so it measures
+ * itself more than the server.
  */
 export type DownloadClient = 'curl' | 'node';
 
