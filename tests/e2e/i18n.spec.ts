@@ -36,3 +36,16 @@ test('the language can be switched in settings and is remembered', async ({ page
 	await expect(page.getByRole('button', { name: '나가기' })).toBeVisible();
 	await screenshot(page, 'room-ko-desktop');
 });
+
+test('a Korean call speaks Korean, down to the empty chat', async ({ browser }) => {
+	const korean = await browser.newContext({ locale: 'ko-KR' });
+	const page = await korean.newPage();
+	await page.goto('/');
+	await page.getByRole('textbox', { name: '내 이름' }).fill('철수');
+	await page.getByRole('button', { name: '방 만들기' }).click();
+	await page.getByRole('button', { name: '참여', exact: true }).click();
+	await page.getByRole('button', { name: /^채팅/ }).click();
+	await expect(page.getByRole('log')).toContainText('아직 메시지가 없습니다');
+	await expect(page.getByRole('button', { name: '보내기' })).toBeDisabled();
+	await korean.close();
+});
