@@ -3,6 +3,7 @@
  * its answer. The server validates with these schemas; the client's types come from them.
  */
 import * as v from 'valibot';
+import { cleanDisplayName } from './text/visible.ts';
 
 export const MIN_SEATS = 2;
 export const MAX_SEATS = 8;
@@ -28,17 +29,16 @@ export const TokenSchema = v.pipe(v.string(), v.regex(tokenPattern, 'Not a token
 export const DeviceRuleSchema = v.picklist(['none', 'audio', 'video']);
 export type DeviceRule = v.InferOutput<typeof DeviceRuleSchema>;
 
-// Control characters and bidi overrides would let one name disguise itself as another.
-// eslint-disable-next-line no-control-regex
-const unsafeNameCharacters = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-
+/**
+ * Invisible, control and direction-changing characters are removed rather than refused (a
+ * name pasted from a chat app often carries a stray one); a name of nothing else is empty.
+ */
 export const DisplayNameSchema = v.pipe(
 	v.string(),
 	v.maxLength(MAX_NAME_LENGTH * 4, 'Name is too long'),
-	v.trim(),
+	v.transform(cleanDisplayName),
 	v.minLength(1, 'Name is empty'),
-	v.maxLength(MAX_NAME_LENGTH, `Name is longer than ${MAX_NAME_LENGTH} characters`),
-	v.check((name) => !unsafeNameCharacters.test(name), 'Name has control characters')
+	v.maxLength(MAX_NAME_LENGTH, `Name is longer than ${MAX_NAME_LENGTH} characters`)
 );
 
 /**

@@ -164,7 +164,7 @@ describe('bad input', () => {
 			{ roomId: 'AAAAAAAAAAAAAAAAAAAAAA', name: '', media: anyMedia },
 			{ roomId: 'AAAAAAAAAAAAAAAAAAAAAA', name: '   ', media: anyMedia },
 			{ roomId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'x'.repeat(41), media: anyMedia },
-			{ roomId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'a\u202eb', media: anyMedia },
+			{ roomId: 'AAAAAAAAAAAAAAAAAAAAAA', name: '\u202e\u200b', media: anyMedia },
 			{ roomId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'A', media: { audio: 'yes', video: false } },
 			{ roomId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'A', media: anyMedia, resumeToken: 'x' },
 			JSON.parse(

@@ -3,7 +3,7 @@
  * against these schemas; anything malformed or oversized is dropped, never rendered.
  */
 import * as v from 'valibot';
-import { MAX_NAME_LENGTH } from '../protocol';
+import { DisplayNameSchema } from '../protocol';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 export const MAX_HISTORY = 500;
@@ -17,7 +17,7 @@ export const ChatMessageSchema = v.strictObject({
 	/** Lamport time: the order every device agrees on, whatever their clocks say. */
 	lamport: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
 	senderId: v.pipe(v.string(), v.maxLength(64)),
-	senderName: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_NAME_LENGTH)),
+	senderName: DisplayNameSchema,
 	/** The sender's wall clock, only for showing a time next to the message. */
 	sentAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
 	text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_MESSAGE_LENGTH))

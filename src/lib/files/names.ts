@@ -2,17 +2,13 @@
  * File names as people see them and as browsers save them. Shared by the server, which stores
  * only the sanitised name (never using it as a path), and the browser, which shows it.
  */
+import { withoutInvisible } from '../text/visible.ts';
 
 /** Long enough for any real name; short enough for every file system's 255-byte limit. */
 export const MAX_FILE_NAME_LENGTH = 120;
 const MAX_EXTENSION_LENGTH = 12;
 const FALLBACK_NAME = 'file';
 
-// Control characters would break headers and terminals; bidi controls let "gpj.exe" pose as
-// "exe.jpg"; zero-width characters make two different names look the same.
-const invisibleCharacters =
-	// eslint-disable-next-line no-control-regex
-	/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 // Reserved on Windows; a download named "a:b" would be renamed or refused there.
 const reservedCharacters = /[<>:"|?*]/g;
 const windowsDeviceNames = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
@@ -24,8 +20,7 @@ const windowsDeviceNames = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
  */
 export function sanitiseFileName(raw: string): string {
 	const lastSegment = raw.normalize('NFC').split(/[/\\]/).at(-1) ?? '';
-	let name = lastSegment
-		.replace(invisibleCharacters, '')
+	let name = withoutInvisible(lastSegment)
 		.replace(reservedCharacters, '_')
 		.replace(/\s+/g, ' ')
 		.trim()

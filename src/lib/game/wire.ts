@@ -4,7 +4,7 @@
  * The secret word appears in exactly one message, `reveal`, sent once the round is over.
  */
 import * as v from 'valibot';
-import { MAX_NAME_LENGTH, PeerIdSchema } from '../protocol';
+import { DisplayNameSchema, PeerIdSchema } from '../protocol';
 import type { GameState } from './machine';
 
 export const MAX_WIRE_BYTES = 16 * 1024;
@@ -31,7 +31,7 @@ const HintSchema = v.pipe(
 
 const PlayerSchema = v.strictObject({
 	id: PeerIdSchema,
-	name: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_NAME_LENGTH)),
+	name: DisplayNameSchema,
 	score: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)),
 	hasDrawn: v.boolean(),
 	hasLeft: v.boolean()
