@@ -37,6 +37,11 @@ export interface Config {
 	minFreeBytes: number;
 	/** An unfinished upload that receives nothing for this long is removed. */
 	abandonedUploadSeconds: number;
+	/**
+	 * Behind a proxy we run (TRUST_PROXY=1), a client's address is the last X-Forwarded-For
+	 * entry, the one the proxy added; otherwise every client would share the proxy's address.
+	 */
+	trustProxy: boolean;
 	/** No log lines (tests). */
 	quiet: boolean;
 	/** Serve over HTTPS (HTTPS=1 or `npm start -- --https`): cameras need a secure page. */
@@ -155,6 +160,7 @@ export function readConfig(env: Env = process.env, argv: string[] = []): Config 
 		pingIntervalSeconds: 5,
 		pingTimeoutSeconds: 5,
 		staticDir: resolve(env.STATIC_DIR?.trim() || resolve(import.meta.dirname, '..', 'build')),
+		trustProxy: readBoolean(env, 'TRUST_PROXY'),
 		quiet: env.QUIET === '1',
 		https: argv.includes('--https') || readBoolean(env, 'HTTPS'),
 		httpsCertPath: env.HTTPS_CERT?.trim() || undefined,
