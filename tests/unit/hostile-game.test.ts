@@ -47,7 +47,8 @@ async function roundUnderWay() {
 	const bo = engines.get(BO)!;
 	expect(bo.state).toMatchObject({ phase: 'drawing', drawerId: ANA });
 	ignored.length = 0;
-	return { net, ana, bo, ignored };
+	const mallory = engines.get(MALLORY)!;
+	return { net, ana, bo, mallory, people, ignored };
 }
 
 const stateOf = (engine: GameEngine) =>
@@ -82,7 +83,8 @@ describe('malformed game messages', () => {
 				{ numRuns: RUNS }
 			);
 		}
-	});
+		// Six thousand payloads in one test: a busy shared machine needs more than the default.
+	}, 60_000);
 });
 
 describe('hostile but well-formed game messages', () => {
@@ -227,5 +229,22 @@ describe('hostile but well-formed game messages', () => {
 			}),
 			{ numRuns: RUNS }
 		);
+	});
+});
+
+describe('an honest host change', () => {
+	it("holds a new host's state until this device hears the old host left", async () => {
+		const { net, bo, mallory, people, ignored } = await roundUnderWay();
+		const withoutAna = people.filter((person) => person.id !== ANA);
+		net.remove(ANA);
+		// Bo hears first that Ana left: Bo hosts now, and ends her round.
+		bo.setPeople(BO, withoutAna);
+		await net.settle();
+		expect(bo.state).toMatchObject({ phase: 'round-end', endReason: 'drawer-left' });
+		// Mallory's presence lags: to her, Ana is still the host, so Bo's state waits.
+		expect(mallory.state?.phase).toBe('drawing');
+		mallory.setPeople(MALLORY, withoutAna);
+		expect(mallory.state).toEqual(bo.state && { ...bo.state, endsAt: mallory.state?.endsAt });
+		expect(ignored).toEqual([]);
 	});
 });
