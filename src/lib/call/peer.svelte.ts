@@ -8,7 +8,8 @@
  * a camera on late, switching cameras or sharing a screen never renegotiates.
  */
 import type { IceServer, SignalPayload } from '../protocol';
-import { DATA_CHANNELS, type DataChannelName } from './data-channels';
+import type { DataChannelName } from './data-channels';
+import { PeerChannels } from './peer-channels';
 import type { SendLimits } from './send-limits';
 
 export type TransceiverRole = 'audio' | 'camera' | 'screen';
@@ -66,9 +67,8 @@ export class Peer {
 	audioStream = $state.raw<MediaStream>();
 
 	#createdAt = Date.now();
-	#options: PeerOptions;
 	#signal: (payload: SignalPayload) => void;
-	#channels = new Map<DataChannelName, RTCDataChannel>();
+	#channels: PeerChannels;
 	#makingOffer = false;
 	#ignoreOffer = false;
 	#isSettingRemoteAnswerPending = false;
@@ -84,10 +84,16 @@ export class Peer {
 		this.id = options.remoteId;
 		this.polite = options.selfId < options.remoteId;
 		this.isInitiator = options.isInitiator;
-		this.#options = options;
 		this.#signal = options.signal;
 		this.#limits = options.limits;
 		this.#tracks = { ...options.tracks };
+		this.#channels = new PeerChannels(
+			{
+				onOpen: (name) => options.onChannelOpen?.(this, name),
+				onMessage: (name, data) => options.onChannelMessage?.(this, name, data)
+			},
+			this.id.slice(0, 4)
+		);
 		const pc = new RTCPeerConnection({
 			iceServers: options.iceServers,
 			bundlePolicy: 'max-bundle',
@@ -179,19 +185,12 @@ export class Peer {
 
 	/** Sends on an open channel; false when it is not open (yet, or any more). */
 	send(channel: DataChannelName, message: string): boolean {
-		const dataChannel = this.#channels.get(channel);
-		if (dataChannel?.readyState !== 'open') return false;
-		try {
-			dataChannel.send(message);
-			return true;
-		} catch {
-			return false;
-		}
+		return this.#channels.send(channel, message);
 	}
 
 	close(): void {
 		clearTimeout(this.#restartTimer);
-		for (const channel of this.#channels.values()) channel.close();
+		this.#channels.close();
 		this.pc.close();
 		this.state = 'closed';
 	}
@@ -231,21 +230,12 @@ export class Peer {
 	}
 
 	/**
-	 * Negotiated channels with fixed ids: both sides open them without announcing them, so
-	 * there is no race over who creates which. The initiator opens them before its first offer;
-	 * the answering side only once that offer has brought the SCTP transport, because a first
-	 * channel on a connection without one would make it offer too and collide.
+	 * The initiator opens the data channels before its first offer; the answering side only
+	 * once that offer has brought the SCTP transport, because a first channel on a connection
+	 * without one would make it offer too and collide.
 	 */
 	#openChannels(): void {
-		if (this.#channels.size > 0) return;
-		for (const { name, id } of DATA_CHANNELS) {
-			const channel = this.pc.createDataChannel(name, { negotiated: true, id, ordered: true });
-			channel.onopen = () => this.#options.onChannelOpen?.(this, name);
-			channel.onmessage = ({ data }) => {
-				if (typeof data === 'string') this.#options.onChannelMessage?.(this, name, data);
-			};
-			this.#channels.set(name, channel);
-		}
+		this.#channels.open(this.pc);
 	}
 
 	async #replaceTracks(): Promise<void> {

@@ -1,24 +1,15 @@
 /**
  * The room's chat, peer to peer over each connection's chat channel; the server never sees a
- * message. Every device orders messages by Lamport time, so skewed clocks still agree, and a
- * late joiner asks the people already there for the history, keeping each message once.
+ * message. The replica (replica.ts) keeps the messages and the protocol; this class connects
+ * it to the call and keeps what the panel shows: unread count, deliveries and notices.
  */
 import { createContext } from 'svelte';
 import { m } from '../paraglide/messages.js';
 import type { Mesh } from '../call/mesh.svelte';
+import { IgnoredSender } from '../guard/ignored.svelte';
 import type { RoomSession } from '../room/session.svelte';
-import {
-	compareMessages,
-	historyChunks,
-	MAX_HISTORY,
-	MAX_MESSAGE_LENGTH,
-	parseChatWire,
-	type ChatMessage,
-	type ChatWire
-} from './wire';
-
-/** Kept on this device; the last MAX_HISTORY of them are offered to late joiners. */
-const KEPT_MESSAGES = 2000;
+import { ChatReplica } from './replica';
+import { MAX_MESSAGE_LENGTH, type ChatMessage, type ChatWire } from './wire';
 
 export interface Delivery {
 	/** People who have not confirmed the message yet. */
@@ -27,23 +18,17 @@ export interface Delivery {
 	failedFor: string[];
 }
 
-function newMessageId(): string {
-	const bytes = crypto.getRandomValues(new Uint8Array(12));
-	return btoa(String.fromCharCode(...bytes))
-		.replaceAll('+', '-')
-		.replaceAll('/', '_');
-}
-
 export class ChatLog {
 	messages = $state.raw<ChatMessage[]>([]);
 	deliveries = $state.raw<Record<string, Delivery>>({});
 	unread = $state(0);
+	/** Someone whose chat message was dropped, for a calm notice. */
+	readonly ignored: IgnoredSender;
 	#isOpen = $state(false);
 
 	#session: RoomSession;
 	#mesh: Mesh;
-	#clock = 0;
-	#ids = new Set<string>();
+	#replica: ChatReplica;
 	/** Everyone seen in the room, so a message can name who it never reached after they left. */
 	#names = new Map<string, string>();
 	/** Messages waiting for a peer's channel to open, by peer id. */
@@ -53,11 +38,27 @@ export class ChatLog {
 	constructor(session: RoomSession, mesh: Mesh) {
 		this.#session = session;
 		this.#mesh = mesh;
+		this.ignored = new IgnoredSender(session);
+		this.#replica = new ChatReplica(
+			{
+				selfId: () => session.self?.id,
+				nameOf: (peerId) => session.peers.find((peer) => peer.id === peerId)?.name,
+				send: (peerId, message) => void mesh.send(peerId, 'chat', message)
+			},
+			{
+				onMessages: () => (this.messages = this.#replica.messages),
+				onReceived: () => {
+					if (!this.#isOpen) this.unread += 1;
+				},
+				onAck: (peerId, id) => this.#acknowledged(peerId, id),
+				onIgnored: (peerId) => this.ignored.note(peerId)
+			}
+		);
 		this.#stop = [
-			mesh.onMessage('chat', (peer, data) => this.#receive(peer.id, data)),
+			mesh.onMessage('chat', (peer, data) => this.#replica.receive(peer.id, data)),
 			mesh.onChannelOpen('chat', (peer) => {
 				// Whoever joined later asks the ones already there for the conversation so far.
-				if (peer.isInitiator) this.#sendTo(peer.id, { type: 'history-request' });
+				this.#replica.peerOpened(peer.id, peer.isInitiator);
 				for (const wire of this.#outbox.get(peer.id) ?? []) mesh.send(peer.id, 'chat', wire);
 				this.#outbox.delete(peer.id);
 			}),
@@ -79,15 +80,8 @@ export class ChatLog {
 		const self = this.#session.self;
 		const trimmed = text.trim();
 		if (!self || !trimmed || trimmed.length > MAX_MESSAGE_LENGTH) return false;
-		const message: ChatMessage = {
-			id: newMessageId(),
-			lamport: ++this.#clock,
-			senderId: self.id,
-			senderName: self.name,
-			sentAt: Date.now(),
-			text: trimmed
-		};
-		this.#add([message]);
+		const message = this.#replica.compose(trimmed, self.name);
+		if (!message) return false;
 		const recipients = this.#session.peers.map((peer) => peer.id);
 		for (const peer of this.#session.peers) this.#names.set(peer.id, peer.name);
 		this.#setDelivery(message.id, { waitingFor: recipients, failedFor: [] });
@@ -104,55 +98,13 @@ export class ChatLog {
 		for (const stop of this.#stop) stop();
 	}
 
-	#receive(peerId: string, data: string): void {
-		const wire = parseChatWire(data);
-		if (!wire) return;
-		switch (wire.type) {
-			case 'message': {
-				const sender = this.#session.peers.find((peer) => peer.id === peerId);
-				if (!sender) return;
-				// Whoever sent it on this connection is its sender, whatever it claims.
-				const message = { ...wire.message, senderId: peerId, senderName: sender.name };
-				this.#add([message]);
-				if (!this.#isOpen) this.unread += 1;
-				this.#sendTo(peerId, { type: 'ack', id: message.id });
-				break;
-			}
-			case 'ack': {
-				const delivery = this.deliveries[wire.id];
-				if (delivery) {
-					this.#setDelivery(wire.id, {
-						...delivery,
-						waitingFor: delivery.waitingFor.filter((id) => id !== peerId)
-					});
-				}
-				break;
-			}
-			case 'history-request':
-				for (const messages of historyChunks(this.messages.slice(-MAX_HISTORY))) {
-					this.#sendTo(peerId, { type: 'history', messages });
-				}
-				break;
-			case 'history':
-				// Several people answer the same request: #add keeps each message once.
-				this.#add(wire.messages.filter((message) => message.senderId !== this.#session.self?.id));
-				break;
-		}
-	}
-
-	#add(incoming: ChatMessage[]): void {
-		const fresh = incoming.filter((message) => !this.#ids.has(message.id));
-		if (fresh.length === 0) return;
-		for (const message of fresh) {
-			this.#ids.add(message.id);
-			this.#clock = Math.max(this.#clock, message.lamport);
-		}
-		const merged = [...this.messages, ...fresh].sort(compareMessages);
-		this.messages = merged.length > KEPT_MESSAGES ? merged.slice(-KEPT_MESSAGES) : merged;
-	}
-
-	#sendTo(peerId: string, wire: ChatWire): void {
-		this.#mesh.send(peerId, 'chat', JSON.stringify(wire));
+	#acknowledged(peerId: string, id: string): void {
+		const delivery = this.deliveries[id];
+		if (!delivery) return;
+		this.#setDelivery(id, {
+			...delivery,
+			waitingFor: delivery.waitingFor.filter((waiting) => waiting !== peerId)
+		});
 	}
 
 	#setDelivery(id: string, delivery: Delivery): void {
@@ -165,6 +117,9 @@ export class ChatLog {
 		for (const peer of this.#session.peers) this.#names.set(peer.id, peer.name);
 		for (const peerId of this.#outbox.keys()) {
 			if (!present.has(peerId)) this.#outbox.delete(peerId);
+		}
+		for (const peerId of this.#names.keys()) {
+			if (!present.has(peerId)) this.#replica.forget(peerId);
 		}
 		let changed = false;
 		const next: Record<string, Delivery> = {};

@@ -15,14 +15,16 @@
  *
  * Messages can cross a host change, so the drawer repeats "chosen" and "correct" whenever a
  * state shows the host has not taken them in yet; the host ignores what it already has.
+ * Every receiver holds everyone to this (authority.ts): a state from anyone but the host, or
+ * a move from anyone but the player whose move it is, is dropped.
  */
 import { randomId } from '../random-id';
+import { HeldStates, judgeState } from './authority';
 import { hintFor } from './guess';
 import {
 	chooseWord,
 	DEFAULT_SETTINGS,
 	hostOf,
-	isNewer,
 	isPlayer,
 	matchPresence,
 	scoreGuess,
@@ -50,6 +52,8 @@ export interface GameEngineOptions {
 	onBoardNeeded?: () => void;
 	/** This device's drawer chose a word: their round starts on a clean board. */
 	onDrawingStart?: () => void;
+	/** A peer sent something no honest device sends: the person may be told. */
+	onIgnored?: (peerId: string) => void;
 	settings?: GameSettings;
 	loadWords?: (language: Language) => Promise<readonly string[]>;
 	random?: () => number;
@@ -70,6 +74,7 @@ export class GameEngine {
 	#present = new Set<string>();
 	/** Who sent the state we hold; breaks ties between equal versions. */
 	#writer: string | undefined;
+	#held = new HeldStates();
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	/** `gameId:round` that the secret and the guesses belong to. */
 	#roundKey = '';
@@ -107,6 +112,7 @@ export class GameEngine {
 		this.#selfId = selfId;
 		this.#people = people;
 		this.#present = new Set(people.map((person) => person.id));
+		if (this.#adoptHeld()) return;
 		this.#settle();
 	}
 
@@ -164,10 +170,13 @@ export class GameEngine {
 	receive(senderId: string, data: string): void {
 		const wire = parseGameWire(data);
 		const state = this.state;
-		if (!wire) return;
+		if (!wire) return this.#options.onIgnored?.(senderId);
 		if (wire.type === 'state') {
 			const incoming = stateFromWire(wire.state, Date.now());
-			if (isNewer(incoming, senderId, state, this.#writer)) this.#adopt(incoming, senderId);
+			const verdict = judgeState(incoming, senderId, state, this.#writer, this.#present);
+			if (verdict === 'adopt') this.#adopt(incoming, senderId);
+			else if (verdict === 'hold') this.#held.hold(incoming, senderId);
+			else if (verdict === 'refuse') this.#options.onIgnored?.(senderId);
 			return;
 		}
 		if (!state || wire.gameId !== state.gameId || wire.round !== state.round) return;
@@ -208,6 +217,7 @@ export class GameEngine {
 		this.dispose();
 		this.state = undefined;
 		this.#writer = undefined;
+		this.#held.clear();
 		this.#roundKey = '';
 		this.secret.newGame();
 		this.secret.newRound('');
@@ -221,6 +231,7 @@ export class GameEngine {
 		// before the drawer does, when the host is someone else.
 		const isRoundOn = state?.phase === 'choosing' || state?.phase === 'drawing';
 		if (!state || !this.isDrawer || !isRoundOn || senderId === this.#selfId) return;
+		if (!isPlayer(state, senderId)) return;
 		const verdict = this.secret.judge(senderId, text);
 		if (!verdict) return;
 		this.#send(senderId, { type: 'verdict', ...this.#round(state), id, verdict });
@@ -251,7 +262,15 @@ export class GameEngine {
 				this.#options.onBoardNeeded?.();
 			}
 		}
+		if (this.#adoptHeld()) return;
 		this.#settle();
+	}
+
+	/** A held state that is acceptable now (see authority.ts) is taken; true if one was. */
+	#adoptHeld(): boolean {
+		const held = this.#held.take(this.state, this.#writer, this.#present);
+		if (held) this.#adopt(held.state, held.writer);
+		return held !== undefined;
 	}
 
 	/**

@@ -8,6 +8,7 @@
 import { getLocale } from '../paraglide/runtime.js';
 import { createContext } from 'svelte';
 import type { Mesh } from '../call/mesh.svelte';
+import { IgnoredSender } from '../guard/ignored.svelte';
 import type { RoomSession } from '../room/session.svelte';
 import type { Whiteboard } from '../whiteboard/whiteboard.svelte';
 import { GameEngine } from './engine';
@@ -37,6 +38,8 @@ export class Game {
 	revealedWord = $state<string>();
 	selfId = $state<string>();
 	hasGuessedRight = $state(false);
+	/** Someone whose game message was dropped, for a calm notice. */
+	readonly ignored: IgnoredSender;
 
 	readonly phase = $derived(this.state?.phase);
 	readonly isRunning = $derived(this.state !== undefined && this.state.phase !== 'over');
@@ -56,6 +59,7 @@ export class Game {
 
 	constructor(session: RoomSession, mesh: Mesh, board: Whiteboard, settings?: GameSettings) {
 		this.#session = session;
+		this.ignored = new IgnoredSender(session);
 		this.#engine = new GameEngine({
 			transport: {
 				send: (peerId, message) => void mesh.send(peerId, 'game', message),
@@ -65,6 +69,7 @@ export class Game {
 			// The game is played on the board: it opens when a game starts and on your turn.
 			onBoardNeeded: () => (board.isOpen = true),
 			onDrawingStart: () => board.clear(),
+			onIgnored: (peerId) => this.ignored.note(peerId),
 			settings
 		});
 		this.#stop = [
@@ -73,6 +78,15 @@ export class Game {
 			session.onPresence(() => this.#presence())
 		];
 		this.#presence();
+		// During a round only the drawer draws and clears, on every board: they clear it as they
+		// choose their word, which may reach us before the host's word that drawing began.
+		board.setDrawPolicy((peerId) => {
+			const state = this.#engine.state;
+			if (!state || state.phase === 'over') return true;
+			const isRoundOn = state.phase === 'choosing' || state.phase === 'drawing';
+			return isRoundOn && peerId === state.drawerId;
+		});
+		this.#stop.push(() => board.setDrawPolicy(undefined));
 	}
 
 	get canStart(): boolean {

@@ -6,7 +6,12 @@
  * board, ordered by Lamport time against the strokes. A stroke travels while it is being
  * drawn: its first point at once, then the points gathered in each BATCH_MS. A late joiner
  * asks everyone already there for a snapshot and merges the answers by stroke id.
+ *
+ * Every peer is checked at every receiver (see guard/bounds.ts): a Lamport time may step only
+ * so far past what this device has seen, a snapshot is answered once per connection and taken
+ * only from someone we asked, and while a game runs only its drawer may draw or clear.
  */
+import { isWithinJump } from '../guard/bounds';
 import { randomId } from '../random-id';
 import { UndoHistory } from './history';
 import { BoardModel, pointCount } from './model';
@@ -43,6 +48,13 @@ export interface BoardTransport {
  */
 export type BoardChange = { kind: 'points'; id: string } | { kind: 'repaint' };
 
+export interface BoardRules {
+	/** A peer sent something no honest device sends: the person may be told. */
+	onIgnored?: (peerId: string) => void;
+	/** Who may start strokes and clear the board now; everyone, unless a game says otherwise. */
+	mayDraw?: (peerId: string) => boolean;
+}
+
 export class BoardReplica {
 	readonly model = new BoardModel();
 	readonly history = new UndoHistory();
@@ -51,13 +63,25 @@ export class BoardReplica {
 	/** The stroke this device is drawing now and how many of its points went out. */
 	#current: { id: string; sent: number } | undefined;
 	#flushTimer: ReturnType<typeof setTimeout> | undefined;
+	#rules: BoardRules;
+	/** Peers asked for a snapshot on this connection: only their snapshots are taken. */
+	#asked = new Set<string>();
+	/** Peers whose snapshot request this connection has answered: a board is sent once. */
+	#answered = new Set<string>();
 
 	constructor(
 		transport: BoardTransport,
-		onChange: (change: BoardChange, isRemote: boolean) => void
+		onChange: (change: BoardChange, isRemote: boolean) => void,
+		rules: BoardRules = {}
 	) {
 		this.#transport = transport;
 		this.#onChange = onChange;
+		this.#rules = rules;
+	}
+
+	/** A game decides who has the pen; see BoardRules.mayDraw. */
+	setDrawPolicy(mayDraw: ((peerId: string) => boolean) | undefined): void {
+		this.#rules = { ...this.#rules, mayDraw };
 	}
 
 	/** Starts a stroke at one point `[x, y, pressure]`; false when the board is full. */
@@ -143,17 +167,32 @@ export class BoardReplica {
 		this.#onChange({ kind: 'repaint' }, false);
 	}
 
-	/** A newcomer asks each person already there, as each connection opens. */
+	/**
+	 * A connection's board channel opened: a newcomer asks each person already there. A new
+	 * connection to someone (after a drop) may ask us again, once.
+	 */
 	requestSnapshot(peerId: string): void {
+		this.#asked.add(peerId);
+		this.#answered.delete(peerId);
 		this.#transport.send(peerId, JSON.stringify({ type: 'snapshot-request' } satisfies BoardWire));
+	}
+
+	/** Someone left: nothing of theirs is awaited or owed any more. */
+	forget(peerId: string): void {
+		this.#asked.delete(peerId);
+		this.#answered.delete(peerId);
 	}
 
 	receive(senderId: string, data: string): void {
 		const wire = parseBoardWire(data);
-		if (!wire) return;
+		if (!wire || !this.#isWithinBounds(senderId, wire)) {
+			this.#rules.onIgnored?.(senderId);
+			return;
+		}
 		const { model } = this;
 		switch (wire.type) {
 			case 'start': {
+				if (!this.#mayDraw(senderId)) break;
 				const stroke = { ...wire.stroke, authorId: senderId, isDone: false, isHidden: false };
 				if (model.add(stroke)) this.#onChange({ kind: 'points', id: stroke.id }, true);
 				break;
@@ -174,18 +213,49 @@ export class BoardReplica {
 				break;
 			case 'clear':
 			case 'snapshot': {
+				if (wire.type === 'clear' ? !this.#mayDraw(senderId) : !this.#asked.has(senderId)) break;
 				const changed =
 					wire.type === 'clear'
 						? model.clear(wire.lamport)
-						: model.merge(senderId, wire.clearedThrough, wire.strokes);
+						: model.merge(
+								senderId,
+								wire.clearedThrough,
+								wire.strokes.filter((stroke) => this.#mayDraw(stroke.authorId))
+							);
 				if (!changed) break;
 				this.history.retain((id) => model.get(id) !== undefined);
 				this.#onChange({ kind: 'repaint' }, true);
 				break;
 			}
 			case 'snapshot-request':
+				// A board can be megabytes: a 27-byte request must not buy it twice.
+				if (this.#answered.has(senderId)) break;
+				this.#answered.add(senderId);
 				this.#sendSnapshot(senderId);
 				break;
+		}
+	}
+
+	#mayDraw(peerId: string): boolean {
+		return this.#rules.mayDraw?.(peerId) ?? true;
+	}
+
+	/** No Lamport time may leap past this device's clock (see guard/bounds.ts). */
+	#isWithinBounds(senderId: string, wire: BoardWire): boolean {
+		const seen = this.model.clock;
+		switch (wire.type) {
+			case 'start':
+				return isWithinJump(seen, wire.stroke.lamport);
+			case 'clear':
+				return isWithinJump(seen, wire.lamport);
+			case 'snapshot':
+				return (
+					!this.#asked.has(senderId) ||
+					(isWithinJump(seen, wire.clearedThrough) &&
+						wire.strokes.every((stroke) => isWithinJump(seen, stroke.lamport)))
+				);
+			default:
+				return true;
 		}
 	}
 

@@ -6,6 +6,7 @@
  */
 import { createContext } from 'svelte';
 import type { Mesh } from '../call/mesh.svelte';
+import { IgnoredSender } from '../guard/ignored.svelte';
 import type { RoomSession } from '../room/session.svelte';
 import { BoardReplica, type BoardChange } from './replica';
 import { saveBoard } from './save';
@@ -45,19 +46,24 @@ export class Whiteboard {
 	isEmpty = $state(true);
 	isFull = $state(false);
 	#isOpen = $state(false);
+	/** Someone whose board message was dropped, for a calm notice. */
+	readonly ignored: IgnoredSender;
 
 	#replica: BoardReplica;
 	#painters = new Set<(change: BoardChange) => void>();
+	#knownPeers = new Set<string>();
 	#stop: (() => void)[];
 
 	constructor(session: RoomSession, mesh: Mesh) {
+		this.ignored = new IgnoredSender(session);
 		this.#replica = new BoardReplica(
 			{
 				selfId: () => session.self?.id,
 				send: (peerId, message) => void mesh.send(peerId, 'board', message),
 				broadcast: (message) => void mesh.broadcast('board', message)
 			},
-			(change, isRemote) => this.#changed(change, isRemote)
+			(change, isRemote) => this.#changed(change, isRemote),
+			{ onIgnored: (peerId) => this.ignored.note(peerId) }
 		);
 		this.#stop = [
 			mesh.onMessage('board', (peer, data) => this.#replica.receive(peer.id, data)),
@@ -66,6 +72,11 @@ export class Whiteboard {
 			// after a drop, both sides learn what the other drew in between.
 			mesh.onChannelOpen('board', (peer) => this.#replica.requestSnapshot(peer.id)),
 			session.onPresence(() => {
+				const present = new Set(session.peers.map((peer) => peer.id));
+				for (const peerId of this.#knownPeers) {
+					if (!present.has(peerId)) this.#replica.forget(peerId);
+				}
+				this.#knownPeers = present;
 				// Back under a new id, strokes drawn under the old one are no longer ours to undo.
 				const { history, model } = this.#replica;
 				history.retain((id) => model.get(id)?.authorId === session.self?.id);
@@ -91,6 +102,11 @@ export class Whiteboard {
 
 	getStroke(id: string): Stroke | undefined {
 		return this.#replica.model.get(id);
+	}
+
+	/** While a game runs, it says who has the pen; other people's strokes are then dropped. */
+	setDrawPolicy(mayDraw: ((peerId: string) => boolean) | undefined): void {
+		this.#replica.setDrawPolicy(mayDraw);
 	}
 
 	/** For whoever paints the board: called on every change, until the returned stop. */
