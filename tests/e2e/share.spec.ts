@@ -43,10 +43,7 @@ function pendingShareNames(page: Page) {
 				const open = indexedDB.open('keyval-store');
 				open.onerror = () => reject(open.error);
 				open.onsuccess = () => {
-					const read = open.result
-						.transaction('keyval')
-						.objectStore('keyval')
-						.get('share:pending');
+					const read = open.result.transaction('keyval').objectStore('keyval').get('share:pending');
 					read.onsuccess = () => {
 						const share = read.result as { files: File[] } | undefined;
 						resolve(share ? share.files.map((file) => file.name) : null);
