@@ -61,7 +61,8 @@ export function publishBuild(root, stamp) {
 	// build/ as a real folder (made before builds were swapped in) cannot be renamed over; it
 	// is moved aside once, the only moment a request could find no build.
 	if (existsSync(link) && !lstatSync(link).isSymbolicLink()) {
-		renameSync(link, join(root, buildsFolder, `${name}-replaced`));
+		// Named to sort as the oldest build, the first to go.
+		renameSync(link, join(root, buildsFolder, `${'0'.repeat(15)}-replaced-${name}`));
 	}
 	renameSync(nextLink, link);
 	pruneBuilds(root);
