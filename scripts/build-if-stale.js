@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { STAMP_FILE, linkName, prepareStaging, publishBuild } from './build-swap.js';
+import { STAMP_FILE, linkName, prepareStaging, publishBuild, withBuildLock } from './build-swap.js';
 
 const root = join(import.meta.dirname, '..');
 const stampPath = join(root, linkName, STAMP_FILE);
@@ -42,15 +42,24 @@ function sourceHash() {
 	return hash.digest('hex');
 }
 
-const current = sourceHash();
-const built = existsSync(stampPath) ? readFileSync(stampPath, 'utf8') : '';
-if (process.argv.includes('--force') || built !== current) {
-	if (built !== current) {
-		console.log('Building Dropcall (the build is missing or older than the sources)…');
-	}
-	prepareStaging(root);
-	const vite = join(root, 'node_modules', '.bin', 'vite');
-	const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-	if (result.status !== 0) process.exit(result.status ?? 1);
-	publishBuild(root, current);
+const isForced = process.argv.includes('--force');
+const stamped = () => (existsSync(stampPath) ? readFileSync(stampPath, 'utf8') : '');
+
+if (isForced || stamped() !== sourceHash()) {
+	withBuildLock(root, () => {
+		// Read again inside the lock: a build that finished meanwhile may have made this one moot.
+		const current = sourceHash();
+		if (!isForced && stamped() === current) return;
+		if (!isForced)
+			console.log('Building Dropcall (the build is missing or older than the sources)…');
+		prepareStaging(root);
+		const vite = join(root, 'node_modules', '.bin', 'vite');
+		const result = spawnSync(vite, ['build', '--logLevel', 'warn'], {
+			cwd: root,
+			stdio: 'inherit'
+		});
+		// Failed: the lock is released and build/ stays as it was.
+		if (result.status !== 0) process.exitCode = result.status ?? 1;
+		else publishBuild(root, current);
+	});
 }

@@ -8,6 +8,7 @@ import {
 	existsSync,
 	lstatSync,
 	mkdirSync,
+	readFileSync,
 	readdirSync,
 	readlinkSync,
 	renameSync,
@@ -94,4 +95,53 @@ export function prepareStaging(root) {
 	rmSync(staging, { recursive: true, force: true });
 	mkdirSync(join(root, buildsFolder), { recursive: true });
 	return staging;
+}
+
+/** @param {number} pid */
+function isRunning(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
+	}
+}
+
+/**
+ * Runs one build at a time in this project: two builds at once would write into the same
+ * staging folder (and SvelteKit's .svelte-kit/output). A second one waits for the first; the
+ * lock of a build that was killed is taken over.
+ * @template T
+ * @param {string} root
+ * @param {() => T} build
+ * @returns {T}
+ */
+export function withBuildLock(root, build) {
+	const lock = join(root, buildsFolder, 'lock');
+	const owner = join(lock, 'pid');
+	mkdirSync(join(root, buildsFolder), { recursive: true });
+	let hasSaidWaiting = false;
+	for (;;) {
+		try {
+			mkdirSync(lock);
+			writeFileSync(owner, String(process.pid));
+			break;
+		} catch (error) {
+			if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
+		}
+		const pid = Number(existsSync(owner) ? readFileSync(owner, 'utf8') : NaN);
+		// A lock without its pid yet is being taken right now; one whose builder died is free.
+		if (Number.isInteger(pid) && !isRunning(pid)) {
+			rmSync(lock, { recursive: true, force: true });
+			continue;
+		}
+		if (!hasSaidWaiting) console.log('Waiting for another build of Dropcall to finish…');
+		hasSaidWaiting = true;
+		Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+	}
+	try {
+		return build();
+	} finally {
+		rmSync(lock, { recursive: true, force: true });
+	}
 }

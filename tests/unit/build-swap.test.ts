@@ -10,6 +10,7 @@ import {
 	rmSync,
 	writeFileSync
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,8 @@ import {
 	STAMP_FILE,
 	buildsFolder,
 	prepareStaging,
-	publishBuild
+	publishBuild,
+	withBuildLock
 } from '../../scripts/build-swap.js';
 import { notFound, securityHeaders } from '../../server/http';
 import { staticApp } from '../../server/static-app';
@@ -169,5 +171,18 @@ describe('a rebuild next to a running server', () => {
 		prepareStaging(root);
 		expect(() => publishBuild(root, 'sources')).toThrow(/no index\.html/);
 		expect(existsSync(join(root, 'build'))).toBe(false);
+	});
+
+	it('builds one at a time, taking over the lock of a build that was killed', () => {
+		const killed = spawnSync(process.execPath, ['-e', '0']).pid!;
+		mkdirSync(join(root, buildsFolder, 'lock'), { recursive: true });
+		writeFileSync(join(root, buildsFolder, 'lock', 'pid'), String(killed));
+		const isLockedInside = withBuildLock(root, () => {
+			build(root, 1);
+			return existsSync(join(root, buildsFolder, 'lock'));
+		});
+		expect(isLockedInside).toBe(true);
+		expect(existsSync(join(root, buildsFolder, 'lock'))).toBe(false);
+		expect(readFileSync(join(root, 'build', STAMP_FILE), 'utf8')).toBe('sources-1');
 	});
 });
