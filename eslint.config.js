@@ -8,7 +8,8 @@ import svelteConfig from './svelte.config.js';
 export default ts.config(
 	{
 		ignores: [
-			'build/',
+			'build',
+			'.builds/',
 			'.svelte-kit/',
 			'src/lib/paraglide/',
 			'test-results/',

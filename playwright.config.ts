@@ -27,7 +27,8 @@ export default defineConfig({
 		command: 'node scripts/build-if-stale.js && tsx server/index.ts',
 		url: `http://127.0.0.1:${port}/healthz`,
 		reuseExistingServer: false,
-		timeout: 120_000,
+		// A first build on a clean clone takes two minutes on a busy 2-core machine.
+		timeout: 300_000,
 		env: {
 			PORT: String(port),
 			HOST: '127.0.0.1',

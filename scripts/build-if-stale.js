@@ -1,13 +1,16 @@
 // Builds the app when build/ is missing or was made from other sources, so `npm start` on a
 // fresh clone or after a `git pull` always serves what the sources say.
-// With --stamp it only records that build/ matches the sources (after `npm run build`).
+// With --force it builds whatever the stamp says (`npm run build`).
+// Either way the build is made aside and swapped in whole (build-swap.js): a server running
+// meanwhile keeps answering from the old build until the new one is complete.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { STAMP_FILE, linkName, prepareStaging, publishBuild, withBuildLock } from './build-swap.js';
 
 const root = join(import.meta.dirname, '..');
-const stampPath = join(root, 'build', '.source-hash');
+const stampPath = join(root, linkName, STAMP_FILE);
 const inputs = [
 	'src',
 	'static',
@@ -39,19 +42,24 @@ function sourceHash() {
 	return hash.digest('hex');
 }
 
-const current = sourceHash();
-if (process.argv.includes('--stamp')) {
-	writeFileSync(stampPath, current);
-} else {
-	const built = existsSync(stampPath) ? readFileSync(stampPath, 'utf8') : '';
-	if (built !== current) {
-		console.log('Building Dropcall (the build is missing or older than the sources)…');
+const isForced = process.argv.includes('--force');
+const stamped = () => (existsSync(stampPath) ? readFileSync(stampPath, 'utf8') : '');
+
+if (isForced || stamped() !== sourceHash()) {
+	withBuildLock(root, () => {
+		// Read again inside the lock: a build that finished meanwhile may have made this one moot.
+		const current = sourceHash();
+		if (!isForced && stamped() === current) return;
+		if (!isForced)
+			console.log('Building Dropcall (the build is missing or older than the sources)…');
+		prepareStaging(root);
 		const vite = join(root, 'node_modules', '.bin', 'vite');
 		const result = spawnSync(vite, ['build', '--logLevel', 'warn'], {
 			cwd: root,
 			stdio: 'inherit'
 		});
-		if (result.status !== 0) process.exit(result.status ?? 1);
-		writeFileSync(stampPath, current);
-	}
+		// Failed: the lock is released and build/ stays as it was.
+		if (result.status !== 0) process.exitCode = result.status ?? 1;
+		else publishBuild(root, current);
+	});
 }

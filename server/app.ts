@@ -9,9 +9,9 @@ import {
 	notFound,
 	securityHeaders,
 	shareTargetFallback,
-	staticApp,
 	type Handler
 } from './http.ts';
+import { staticApp } from './static-app.ts';
 import { setQuiet } from './log.ts';
 import { RoomRegistry } from './rooms.ts';
 import { attachSignaling, type DropcallServer } from './signaling.ts';
@@ -74,7 +74,7 @@ export function createDropcall(
 
 	const app = options.serveStatic ? staticApp(config.staticDir) : undefined;
 	const handle = chain([
-		securityHeaders(app?.csp),
+		securityHeaders(() => app?.csp()),
 		healthRoute(() => ({
 			rooms: registry.roomCount,
 			peers: registry.peerCount,

@@ -1,9 +1,6 @@
-/** Plain HTTP around the app: security headers, the health route and the built files. */
+/** Plain HTTP around the app: security headers, the health route, the share target's fallback. */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import sirv from 'sirv';
 
 export type Next = () => void;
 export type Handler = (request: IncomingMessage, response: ServerResponse, next: Next) => void;
@@ -48,9 +45,11 @@ export function contentSecurityPolicy(indexHtml: string | undefined): string {
 	].join('; ');
 }
 
-export function securityHeaders(csp: string | undefined): Handler {
+/** @param csp the policy of the build served now (see static-app.ts), if the app is served */
+export function securityHeaders(csp: () => string | undefined): Handler {
 	return (_request, response, next) => {
-		if (csp) response.setHeader('Content-Security-Policy', csp);
+		const policy = csp();
+		if (policy) response.setHeader('Content-Security-Policy', policy);
 		response.setHeader('Referrer-Policy', 'no-referrer');
 		response.setHeader('X-Content-Type-Options', 'nosniff');
 		response.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
@@ -79,44 +78,6 @@ export function healthRoute(counts: () => Record<string, number>): Handler {
 			uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
 			...counts()
 		});
-	};
-}
-
-export interface StaticApp {
-	handler: Handler;
-	csp: string;
-}
-
-/** Serves the built app; any app route without a file gets the single-page fallback. */
-export function staticApp(dir: string): StaticApp {
-	const indexPath = join(dir, 'index.html');
-	if (!existsSync(indexPath)) {
-		throw new Error(`No built app in ${dir}: run "npm run build" (npm start does it for you)`);
-	}
-	const serve = sirv(dir, {
-		single: 'index.html',
-		etag: true,
-		// The build writes .br and .gz beside each file; sirv sends the best one the browser takes.
-		brotli: true,
-		gzip: true,
-		setHeaders(response, pathname) {
-			// Hashed file names never change content; everything else must be revalidated.
-			response.setHeader(
-				'Cache-Control',
-				pathname.startsWith('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache'
-			);
-		}
-	});
-	return {
-		csp: contentSecurityPolicy(readFileSync(indexPath, 'utf8')),
-		handler: (request, response, next) => {
-			// sirv would answer any method with the page; a POST or PUT here is a mistake to say.
-			if (request.method !== 'GET' && request.method !== 'HEAD') {
-				response.setHeader('Allow', 'GET, HEAD');
-				return sendJson(response, 405, { ok: false, error: 'Use GET' });
-			}
-			serve(request, response, next);
-		}
 	};
 }
 

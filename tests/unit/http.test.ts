@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, notFound, staticApp } from '../../server/http';
+import { contentSecurityPolicy, notFound } from '../../server/http';
+import { staticApp } from '../../server/static-app';
 import { createRoom, startServer, type Harness } from './harness';
 
 let server: Harness;

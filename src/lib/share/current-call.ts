@@ -1,7 +1,7 @@
 /**
  * The share page talks to a tab that is in a call, over a BroadcastChannel (nothing leaves
- * the device): it asks which room that is, and hands the waiting files over to it, so
- * sharing into a running call never starts a second copy of the call.
+ * the device): it asks which room that is, and has that tab ask the person about the waiting
+ * files, so sharing into a running call never starts a second copy of the call.
  */
 const CHANNEL = 'dropcall-current-call';
 
@@ -67,7 +67,7 @@ export function watchCurrentCall(onRoom: (roomId: string) => void): () => void {
 	};
 }
 
-/** Asks the call's tab to share the waiting files; resolves with its room once it has. */
+/** Has the call's tab ask about the waiting files; resolves with its room once it asks. */
 export const handShareToCurrentCall = () =>
 	ask(
 		'take-share',

@@ -1,6 +1,8 @@
 /**
  * Files shared into Dropcall from the phone's share sheet wait here (in IndexedDB, on this
  * device only) between the service worker that receives them and the room they go to.
+ * Any site can post to the share target too, so a room uploads them only once the person
+ * says so there (see offer.svelte.ts).
  */
 import { del, get, set } from 'idb-keyval';
 
@@ -30,8 +32,13 @@ export async function loadPendingShare(): Promise<PendingShare | undefined> {
 	return undefined;
 }
 
-export async function clearPendingShare(): Promise<void> {
+/**
+ * Drops the waiting share; given one, only if it is still the one waiting, so a share that
+ * arrived while the person decided about an older one is not lost with it.
+ */
+export async function clearPendingShare(only?: PendingShare): Promise<void> {
 	try {
+		if (only && (await get<PendingShare>(KEY))?.receivedAt !== only.receivedAt) return;
 		await del(KEY);
 	} catch {
 		// As above.
