@@ -26,12 +26,6 @@ export const eventPoints = {
 /** An event the protocol does not have costs as much as the dearest one that it does. */
 const unknownEventPoints = 10;
 
-/**
- * Events waiting for their check, per connection. A shared store answers in a round trip, and
- * a flood must not pile up behind it; past this many the rest are refused unchecked.
- */
-const MAX_WAITING_EVENTS = 64;
-
 type Settings = Pick<
 	Config,
 	| 'rateWindowSeconds'
@@ -64,9 +58,11 @@ export class EventLimits {
 	readonly #perConnection: Limiter;
 	readonly #perAddress: Limiter;
 	readonly #roomsPerAddress: Limiter;
+	readonly #maxWaiting: number;
 
 	constructor(settings: Settings, store: LimiterStore) {
 		const windowSeconds = settings.rateWindowSeconds;
+		this.#maxWaiting = settings.eventPointsPerConnection;
 		this.#perConnection = store({
 			name: 'events-connection',
 			points: settings.eventPointsPerConnection,
@@ -90,9 +86,12 @@ export class EventLimits {
 		// order, and a description overtaken by its own candidates breaks the call.
 		let checked = Promise.resolve();
 		let waiting = 0;
+		// A shared store answers in a round trip, and a flood must not pile up behind it. More
+		// events waiting than the whole budget could never all pass: the rest are refused unchecked.
+		const maxWaiting = this.#maxWaiting;
 		socket.use(([event, ...args], next) => {
 			const ack = answerer(args.at(-1));
-			if (waiting >= MAX_WAITING_EVENTS) return ack({ ok: false, error: rateLimited(1) });
+			if (waiting >= maxWaiting) return ack({ ok: false, error: rateLimited(1) });
 			waiting += 1;
 			checked = checked
 				.then(() => this.#refusal(socket.id, address, event))
