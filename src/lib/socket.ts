@@ -38,7 +38,8 @@ const handshakeRefusals = new Set<ErrorCode>(['too-many-connections', 'forbidden
 /**
  * Why the server refused to connect, when it said: its refusal reaches a long-polling request as
  * a body `{ code, message }` naming one of our codes. A WebSocket's refusal is not visible to a
- * page, which is why the client falls back to long polling before it reports an error.
+ * page, which is why the client falls back to long polling before it reports an error. Read it
+ * in the connect_error listener itself: engine.io-client aborts the request, emptying it, next.
  */
 export function connectRefusal(error: unknown): ProtocolError | undefined {
 	const context = (error as { context?: { responseText?: unknown } } | undefined)?.context;

@@ -8,6 +8,7 @@ import {
 	type ServerToClient
 } from '../../src/lib/protocol';
 import type { Config } from '../../server/config';
+import { connectRefusal } from '../../src/lib/socket';
 import { anyMedia, createRoom, rawRequest, startServer, type Harness } from './harness';
 
 type Client = Socket<ServerToClient, ClientToServer>;
@@ -97,6 +98,18 @@ describe('connections', () => {
 		const polling = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
 		expect(polling.status).toBe(403);
 		expect(await polling.json()).toMatchObject({ message: 'too-many-connections' });
+
+		// The app's client reads it from a refused long-polling handshake too.
+		const refused = connect(server.url, {
+			transports: ['polling'],
+			forceNew: true,
+			reconnection: false
+		});
+		// Read at once: engine.io-client aborts the request, emptying its body, right after.
+		const refusal = await new Promise((resolve) =>
+			refused.once('connect_error', (error) => resolve(connectRefusal(error)))
+		);
+		expect(refusal).toMatchObject({ code: 'too-many-connections' });
 
 		const honest = await clientFrom('127.0.0.2');
 		expect(await createAndJoin(honest)).toMatchObject({ ok: true });
