@@ -16,7 +16,7 @@ export type AllowRequest = (
 ) => void;
 
 /** An engine.io connection, as much of it as counting needs. */
-interface EngineConnection {
+export interface CountedConnection {
 	request: IncomingMessage;
 	once(event: 'close', listener: () => void): unknown;
 }
@@ -61,7 +61,7 @@ export class Handshakes {
 	};
 
 	/** Called for each engine.io connection; it counts until it closes. */
-	opened(connection: EngineConnection): void {
+	opened(connection: CountedConnection): void {
 		const address = this.#admitted.get(connection.request);
 		if (address === undefined) return;
 		this.#admitted.delete(connection.request);

@@ -9,9 +9,9 @@ import type { DropcallServer } from '../signaling.ts';
 import { clientAddress } from './address.ts';
 import { EventLimits } from './events.ts';
 import { fileRouteGuard } from './file-routes.ts';
-import { Handshakes, type AllowRequest } from './handshake.ts';
+import { Handshakes, type AllowRequest, type CountedConnection } from './handshake.ts';
 import { memoryStore, type LimiterStore } from './limiter.ts';
-import { watchUnread, type EngineConnection } from './unread.ts';
+import { watchUnread, type WatchedConnection } from './unread.ts';
 
 export interface Guard {
 	/** engine.io's allowRequest, given to the Socket.IO server when it is made. */
@@ -29,15 +29,12 @@ export function createGuard(config: Config, store: LimiterStore = memoryStore): 
 		allowRequest: handshakes.allowRequest,
 		fileRoutes: fileRouteGuard(config, store),
 		attach(io) {
-			io.engine.on(
-				'connection',
-				(connection: EngineConnection & Parameters<Handshakes['opened']>[0]) => {
-					handshakes.opened(connection);
-					watchUnread(connection, config.maxUnreadBytes, (unreadBytes) =>
-						log(`cut off a client that left ${Math.round(unreadBytes / 1024)} KiB unread`)
-					);
-				}
-			);
+			io.engine.on('connection', (connection: CountedConnection & WatchedConnection) => {
+				handshakes.opened(connection);
+				watchUnread(connection, config.maxUnreadBytes, (unreadBytes) =>
+					log(`cut off a client that left ${Math.round(unreadBytes / 1024)} KiB unread`)
+				);
+			});
 			io.on('connection', (socket) => {
 				// The handshake's address: a polling client's later requests may come on other sockets.
 				const address = clientAddress(

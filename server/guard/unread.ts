@@ -11,7 +11,7 @@ interface Packet {
 }
 
 /** The parts of an engine.io connection that say what waits to be written to the client. */
-export interface EngineConnection {
+export interface WatchedConnection {
 	transport: { name: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
 	on(event: 'packetCreate', listener: (packet: Packet) => void): unknown;
 	on(event: 'flush', listener: (packets: Packet[]) => void): unknown;
@@ -30,7 +30,7 @@ function packetBytes(packet: Packet): number {
  * signals and room broadcasts arrive, so the check costs one addition per packet.
  */
 export function watchUnread(
-	connection: EngineConnection,
+	connection: WatchedConnection,
 	maxUnreadBytes: number,
 	onCutOff: (unreadBytes: number) => void = () => {}
 ): void {

@@ -60,7 +60,7 @@ describe('Socket.IO', () => {
 		});
 		opened.push(socket);
 		await new Promise((resolve, reject) => {
-			socket.once('connect', resolve);
+			socket.once('connect', () => resolve(undefined));
 			socket.once('connect_error', reject);
 		});
 	});
@@ -69,10 +69,11 @@ describe('Socket.IO', () => {
 describe('file routes', () => {
 	it('refuse another site’s Origin or a cross-site fetch, and serve everyone else', async () => {
 		server = await startServer({ allowedOrigins: [friend] });
-		for (const headers of [
+		const foreign: Record<string, string>[] = [
 			{ origin: 'https://evil.example' },
 			{ 'sec-fetch-site': 'cross-site' }
-		]) {
+		];
+		for (const headers of foreign) {
 			const refused = await fileRoute(headers);
 			expect(refused.status).toBe(403);
 			expect(await refused.json()).toMatchObject({
@@ -81,12 +82,13 @@ describe('file routes', () => {
 			});
 		}
 		// These reach the file routes themselves, which refuse the made-up token.
-		for (const headers of [
+		const welcome: Record<string, string>[] = [
 			{},
 			{ origin: server.url },
 			{ origin: friend },
 			{ 'sec-fetch-site': 'same-origin' }
-		]) {
+		];
+		for (const headers of welcome) {
 			const answered = await fileRoute(headers);
 			expect(await answered.json()).toMatchObject({ error: { code: 'not-in-room' } });
 		}
