@@ -4,6 +4,8 @@ import { Server } from 'socket.io';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { attachFiles, type FileStore } from './files.ts';
+import { createGuard } from './guard/index.ts';
+import type { LimiterStore } from './guard/limiter.ts';
 import {
 	healthRoute,
 	notFound,
@@ -36,6 +38,8 @@ export interface DropcallOptions {
 	clock?: Clock;
 	/** Free space on the upload folder's disk; tests fill a disk on demand with their own. */
 	freeBytes?: (folder: string) => Promise<number>;
+	/** Where rate limits count; in this process's memory unless a shared store is given. */
+	limiterStore?: LimiterStore;
 }
 
 function chain(handlers: Handler[]): Handler {
@@ -56,13 +60,17 @@ export function createDropcall(
 ): Dropcall {
 	setQuiet(config.quiet);
 	const registry = new RoomRegistry(config);
+	const guard = createGuard(config, options.limiterStore);
 	const io: DropcallServer = new Server(httpServer, {
 		serveClient: false,
+		allowRequest: guard.allowRequest,
 		// Hard cap for the transport; the protocol's own 64 KiB limit answers with an error first.
 		maxHttpBufferSize: 1024 * 1024,
 		pingInterval: config.pingIntervalSeconds * 1000,
 		pingTimeout: config.pingTimeoutSeconds * 1000
 	});
+	// First, so its checks run before any other module's handlers see an event.
+	guard.attach(io);
 	const files = attachFiles({
 		config,
 		registry,
@@ -80,6 +88,7 @@ export function createDropcall(
 			peers: registry.peerCount,
 			files: files.fileCount
 		})),
+		guard.fileRoutes,
 		files.handle,
 		shareTargetFallback(),
 		...(app ? [app.handler, notFound()] : [])

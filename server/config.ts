@@ -42,6 +42,24 @@ export interface Config {
 	 * entry, the one the proxy added; otherwise every client would share the proxy's address.
 	 */
 	trustProxy: boolean;
+	// ─── Limits on what one client may make the server hold (server/guard/) ───
+	/** The window the event and request rates below are counted over. */
+	rateWindowSeconds: number;
+	/** Socket.IO event points one connection may spend per window (a signal costs 1). */
+	eventPointsPerConnection: number;
+	/** The same for all connections from one address together (a household behind one NAT). */
+	eventPointsPerAddress: number;
+	/** Requests to the file routes from one address per window (requests, not bytes). */
+	fileRequestsPerAddress: number;
+	/** Live Socket.IO connections from one address; more are refused at the handshake. */
+	maxConnectionsPerAddress: number;
+	roomsPerAddressPerMinute: number;
+	/** Rooms on the whole server at once. */
+	maxRooms: number;
+	/** A client that lets more than this wait unread for it is disconnected. */
+	maxUnreadBytes: number;
+	/** Other origins whose pages may use the API (a front end served elsewhere); ours always may. */
+	allowedOrigins: string[];
 	/** No log lines (tests). */
 	quiet: boolean;
 	/** Serve over HTTPS (HTTPS=1 or `npm start -- --https`): cameras need a secure page. */
@@ -137,6 +155,27 @@ function readTurn(env: Env): TurnSettings | undefined {
 	};
 }
 
+/** Comma-separated origins, each normalised to scheme://host[:port] so comparisons are exact. */
+function readOrigins(env: Env, name: string): string[] {
+	const raw = env[name]?.trim();
+	if (!raw) return [];
+	return raw.split(',').map((item) => {
+		const text = item.trim();
+		let url: URL | undefined;
+		try {
+			url = new URL(text);
+		} catch {
+			url = undefined;
+		}
+		if (!url || !/^https?:$/.test(url.protocol) || url.origin !== text.replace(/\/$/, '')) {
+			throw new ConfigError(
+				`${name} must be origins like https://app.example.org separated by commas, not "${text}"`
+			);
+		}
+		return url.origin;
+	});
+}
+
 function readBoolean(env: Env, name: string): boolean {
 	const raw = env[name]?.trim().toLowerCase();
 	if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
@@ -161,6 +200,15 @@ export function readConfig(env: Env = process.env, argv: string[] = []): Config 
 		pingTimeoutSeconds: 5,
 		staticDir: resolve(env.STATIC_DIR?.trim() || resolve(import.meta.dirname, '..', 'build')),
 		trustProxy: readBoolean(env, 'TRUST_PROXY'),
+		rateWindowSeconds: readInteger(env, 'RATE_WINDOW_SECONDS', 10, 1, 3600),
+		eventPointsPerConnection: readInteger(env, 'EVENT_POINTS_PER_CONNECTION', 600, 1, 1e9),
+		eventPointsPerAddress: readInteger(env, 'EVENT_POINTS_PER_ADDRESS', 4800, 1, 1e9),
+		fileRequestsPerAddress: readInteger(env, 'FILE_REQUESTS_PER_ADDRESS', 600, 1, 1e9),
+		maxConnectionsPerAddress: readInteger(env, 'MAX_CONNECTIONS_PER_ADDRESS', 50, 1, 1e9),
+		roomsPerAddressPerMinute: readInteger(env, 'ROOMS_PER_ADDRESS_PER_MINUTE', 30, 1, 1e9),
+		maxRooms: readInteger(env, 'MAX_ROOMS', 10_000, 1, 1e9),
+		maxUnreadBytes: readBytes(env, 'MAX_UNREAD_BYTES', 2 * 2 ** 20, 256 * 1024),
+		allowedOrigins: readOrigins(env, 'ALLOWED_ORIGINS'),
 		quiet: env.QUIET === '1',
 		https: argv.includes('--https') || readBoolean(env, 'HTTPS'),
 		httpsCertPath: env.HTTPS_CERT?.trim() || undefined,

@@ -35,6 +35,8 @@ export interface Room {
 
 export interface RegistryOptions {
 	maxSeats: number;
+	/** Rooms on the server at once; decided here so simultaneous creates cannot pass it. */
+	maxRooms: number;
 	unjoinedRoomSeconds: number;
 	emptyRoomSeconds: number;
 }
@@ -92,6 +94,12 @@ export class RoomRegistry extends EventEmitter<RegistryEvents> {
 			return {
 				code: 'invalid-request',
 				message: `Rooms on this server hold at most ${this.#options.maxSeats} people`
+			};
+		}
+		if (this.#rooms.size >= this.#options.maxRooms) {
+			return {
+				code: 'server-full',
+				message: 'This server has as many rooms as it can hold; try again later'
 			};
 		}
 		const room: Room = {

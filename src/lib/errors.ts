@@ -22,6 +22,18 @@ export function describeError(error: ProtocolError): string {
 			return m.server_silent();
 		case 'too-large':
 			return m.too_large_error();
+		case 'rate-limited':
+			return error.retryAfterSeconds
+				? m.rate_limited_error({ seconds: error.retryAfterSeconds })
+				: m.rate_limited_plain();
+		case 'too-many-rooms':
+			return m.too_many_rooms_error({ seconds: error.retryAfterSeconds ?? 60 });
+		case 'too-many-connections':
+			return m.too_many_connections_error();
+		case 'server-full':
+			return m.server_full_error();
+		case 'forbidden-origin':
+			return m.forbidden_origin_error();
 		// The file store words these itself, with the sizes and limits that apply.
 		case 'file-not-found':
 		case 'not-your-file':

@@ -121,7 +121,13 @@ export const errorCodes = [
 	'storage-full',
 	'disk-full',
 	'upload-cancelled',
-	'upload-failed'
+	'upload-failed',
+	// Limits on what one client may ask of the server (server/guard/).
+	'rate-limited',
+	'too-many-connections',
+	'too-many-rooms',
+	'server-full',
+	'forbidden-origin'
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -136,6 +142,8 @@ export interface ProtocolError {
 	message: string;
 	/** Present with room-full and devices-required so the UI can say the numbers. */
 	room?: RoomInfo;
+	/** Present with rate-limited and too-many-rooms: when asking again can succeed. */
+	retryAfterSeconds?: number;
 }
 
 export type Result<T> = ({ ok: true } & T) | { ok: false; error: ProtocolError };

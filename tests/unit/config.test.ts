@@ -41,9 +41,31 @@ describe('configuration', () => {
 		[{ RESUME_GRACE_SECONDS: '-1' }, 'RESUME_GRACE_SECONDS'],
 		[{ EMPTY_ROOM_SECONDS: '1.5' }, 'EMPTY_ROOM_SECONDS'],
 		[{ ICE_SERVERS: 'stun:x' }, 'ICE_SERVERS'],
-		[{ ICE_SERVERS: '[{"urls":"http://x"}]' }, 'ICE_SERVERS']
+		[{ ICE_SERVERS: '[{"urls":"http://x"}]' }, 'ICE_SERVERS'],
+		[{ ALLOWED_ORIGINS: 'app.example.org' }, 'ALLOWED_ORIGINS'],
+		[{ ALLOWED_ORIGINS: 'https://app.example.org/call' }, 'ALLOWED_ORIGINS'],
+		[{ MAX_CONNECTIONS_PER_ADDRESS: '0' }, 'MAX_CONNECTIONS_PER_ADDRESS'],
+		[{ MAX_UNREAD_BYTES: '1KiB' }, 'MAX_UNREAD_BYTES']
 	])('stops with a message naming the bad variable: %o', (env, name) => {
 		expect(() => readConfig(env)).toThrow(ConfigError);
 		expect(() => readConfig(env)).toThrow(name);
+	});
+
+	it('reads the limits, with defaults that never bother honest use', () => {
+		expect(readConfig({})).toMatchObject({
+			maxConnectionsPerAddress: 50,
+			roomsPerAddressPerMinute: 30,
+			maxRooms: 10_000,
+			maxUnreadBytes: 2 * 2 ** 20,
+			allowedOrigins: []
+		});
+		const config = readConfig({
+			ALLOWED_ORIGINS: 'https://app.example.org, http://localhost:5173/',
+			MAX_UNREAD_BYTES: '4MiB',
+			EVENT_POINTS_PER_ADDRESS: '100'
+		});
+		expect(config.allowedOrigins).toEqual(['https://app.example.org', 'http://localhost:5173']);
+		expect(config.maxUnreadBytes).toBe(4 * 2 ** 20);
+		expect(config.eventPointsPerAddress).toBe(100);
 	});
 });

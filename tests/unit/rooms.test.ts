@@ -12,7 +12,12 @@ function createRoom(seats = 4): Room {
 
 beforeEach(() => {
 	vi.useFakeTimers();
-	registry = new RoomRegistry({ maxSeats: 8, unjoinedRoomSeconds: 600, emptyRoomSeconds: 300 });
+	registry = new RoomRegistry({
+		maxSeats: 8,
+		maxRooms: 10_000,
+		unjoinedRoomSeconds: 600,
+		emptyRoomSeconds: 300
+	});
 });
 afterEach(() => vi.useRealTimers());
 
@@ -26,11 +31,27 @@ describe('room ids', () => {
 	it('refuse a capacity over the server limit', () => {
 		const small = new RoomRegistry({
 			maxSeats: 3,
+			maxRooms: 10_000,
 			unjoinedRoomSeconds: 600,
 			emptyRoomSeconds: 300
 		});
 		expect(small.create(4, 'none')).toMatchObject({ code: 'invalid-request' });
 		expect(small.roomCount).toBe(0);
+	});
+
+	it('refuse a room past the server-wide limit, and make one again once a room ends', () => {
+		const few = new RoomRegistry({
+			maxSeats: 8,
+			maxRooms: 2,
+			unjoinedRoomSeconds: 600,
+			emptyRoomSeconds: 300
+		});
+		few.create(2, 'none');
+		few.create(2, 'none');
+		expect(few.create(2, 'none')).toMatchObject({ code: 'server-full' });
+		expect(few.roomCount).toBe(2);
+		vi.advanceTimersByTime(600_000);
+		expect(few.create(2, 'none')).toHaveProperty('id');
 	});
 });
 
