@@ -15,6 +15,7 @@ import {
 import { setQuiet } from './log.ts';
 import { RoomRegistry } from './rooms.ts';
 import { attachSignaling, type DropcallServer } from './signaling.ts';
+import { trimConnections } from './socket-options.ts';
 
 export interface Dropcall {
 	io: DropcallServer;
@@ -63,6 +64,7 @@ export function createDropcall(
 		pingInterval: config.pingIntervalSeconds * 1000,
 		pingTimeout: config.pingTimeoutSeconds * 1000
 	});
+	trimConnections(io);
 	const files = attachFiles({
 		config,
 		registry,
