@@ -64,13 +64,13 @@ export const loadBenchmark: Benchmark = {
 		const fleet = new Fleet(settings.botProcesses, signal);
 		const loadBefore = loadavg()[0]!;
 		try {
-			const lines: string[] = [];
-			if (settings.idle > 0) lines.push(...(await idlePhase(settings, fleet, scratch, signal)));
-			if (settings.rooms > 0) lines.push(...(await relayPhase(settings, fleet, scratch, signal)));
-			lines.push(
+			// Each phase prints as it ends: the two take minutes at full size.
+			const print = (lines: string[]) => lines.forEach((line) => console.log(`  ${line}`));
+			if (settings.idle > 0) print(await idlePhase(settings, fleet, scratch, signal));
+			if (settings.rooms > 0) print(await relayPhase(settings, fleet, scratch, signal));
+			return [
 				`loopback, bots spread over ${settings.botProcesses} processes and source addresses of ${settings.perAddress} connections each; load average ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`
-			);
-			return lines;
+			];
 		} finally {
 			await fleet.stop();
 			rmSync(scratch, { recursive: true, force: true });

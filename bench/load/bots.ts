@@ -37,7 +37,10 @@ export type Report =
 	  }
 	| { type: 'closed' };
 
-/** Connections being opened at once by one process: enough to be quick, few enough to be kind. */
+/**
+ * Connections being opened at once by one process: enough to be quick, few enough that the
+ * server's listen backlog does not overflow on a busy machine (a dropped SYN waits seconds).
+ */
 const CONCURRENT_OPENS = 64;
 
 const bots: Bot[] = [];
@@ -76,7 +79,7 @@ function failureCode(error: unknown): string {
 }
 
 /** Runs `work` for 0..count-1 with a bounded number in flight; counts failures by code. */
-async function inParallel(count: number, work: (index: number) => Promise<void>) {
+async function inParallel(count: number, inFlight: number, work: (index: number) => Promise<void>) {
 	const failures: Record<string, number> = {};
 	let next = 0;
 	const worker = async () => {
@@ -90,12 +93,12 @@ async function inParallel(count: number, work: (index: number) => Promise<void>)
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(CONCURRENT_OPENS, count) }, worker));
+	await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
 	return failures;
 }
 
 async function openIdle(command: Extract<Command, { type: 'idle' }>) {
-	const failures = await inParallel(command.count, async (index) => {
+	const failures = await inParallel(command.count, CONCURRENT_OPENS, async (index) => {
 		const bot = command.firstBot + index;
 		bots.push(await open(command.url, loopbackAddress(bot, command.perAddress)));
 	});
@@ -106,7 +109,8 @@ async function openIdle(command: Extract<Command, { type: 'idle' }>) {
 const rooms: { bot: Bot; peerId: string }[][] = [];
 
 async function joinRooms(command: Extract<Command, { type: 'rooms' }>) {
-	const failures = await inParallel(command.rooms, async (index) => {
+	// A room opens 4 connections at once.
+	const failures = await inParallel(command.rooms, CONCURRENT_OPENS / 4, async (index) => {
 		const first = command.firstBot + index * 4;
 		const members = await Promise.all(
 			[0, 1, 2, 3].map((seat) =>
