@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Report } from './load/bots.ts';
 import { Fleet, shares } from './load/fleet.ts';
 import { checkOpenFilesLimit, rssBytes, startLoadServer, type Memory } from './load/server.ts';
 import { CpuWatch, type CpuTime } from './proc.ts';
@@ -93,6 +94,19 @@ const describeFailures = (failures: Record<string, number>[]) => {
 	return `; FAILED: ${entries.map(([code, count]) => `${count}× ${code}${hints[code] ? ` (${hints[code]})` : ''}`).join(', ')}`;
 };
 
+/** How many bot connections are still open, and why the others ended. */
+function describeStatus(reports: Extract<Report, { type: 'status' }>[]): string {
+	const connected = reports.reduce((sum, report) => sum + report.connected, 0);
+	const dropped: Record<string, number> = {};
+	for (const report of reports) {
+		for (const [reason, count] of Object.entries(report.dropped)) {
+			dropped[reason] = (dropped[reason] ?? 0) + count;
+		}
+	}
+	const reasons = Object.entries(dropped);
+	return `${connected} connections open${reasons.length ? `; DROPPED: ${reasons.map(([reason, count]) => `${count}× ${reason}`).join(', ')}` : ''}`;
+}
+
 async function idlePhase(settings: Settings, fleet: Fleet, scratch: string, signal: AbortSignal) {
 	const server = await startLoadServer(join(scratch, 'idle'), signal);
 	try {
@@ -125,6 +139,10 @@ async function idlePhase(settings: Settings, fleet: Fleet, scratch: string, sign
 		// Heartbeats and the last handshakes settle before the reading.
 		await sleep(2000, undefined, { signal });
 		const after = await server.settledMemory();
+		const status = await fleet.ask(
+			fleet.processes.map(() => ({ type: 'status' as const })),
+			'status'
+		);
 		await fleet.ask(
 			fleet.processes.map(() => ({ type: 'close' as const })),
 			'closed'
@@ -134,6 +152,7 @@ async function idlePhase(settings: Settings, fleet: Fleet, scratch: string, sign
 		const perConnection = each((memory) => memory.rssBytes);
 		return [
 			`idle: ${opened} connections opened in ${openSeconds.toFixed(1)} s${describeFailures(reports.map((report) => report.failures))}; server CPU ${cpuText(used)} to accept them`,
+			`  ${describeStatus(status)} when measured`,
 			`  server RSS after GC ${(before.rssBytes / MiB).toFixed(1)} → ${(after.rssBytes / MiB).toFixed(1)} MiB: ${perConnection.toFixed(1)} KiB per idle connection (${mark(perConnection <= TARGET_KIB_PER_IDLE)} target ≤ ${TARGET_KIB_PER_IDLE} KiB), of which JavaScript heap ${each((memory) => memory.heapBytes).toFixed(1)} KiB and buffers ${each((memory) => memory.externalBytes).toFixed(1)} KiB`
 		];
 	} finally {
@@ -186,6 +205,10 @@ async function relayPhase(settings: Settings, fleet: Fleet, scratch: string, sig
 		);
 		const rssDuring = await rssBytes(server.child.pid!);
 		const reports = await relayed;
+		const status = await fleet.ask(
+			fleet.processes.map(() => ({ type: 'status' as const })),
+			'status'
+		);
 		await fleet.ask(
 			fleet.processes.map(() => ({ type: 'close' as const })),
 			'closed'
@@ -207,6 +230,7 @@ async function relayPhase(settings: Settings, fleet: Fleet, scratch: string, sig
 		const busiestBot = Math.max(...botsUsed.map(perSecond));
 		return [
 			`relay: ${rooms} rooms × 4 bots joined in ${joinSeconds.toFixed(1)} s${describeFailures(joined.map((r) => r.failures))}; each bot sends a ${SIGNAL_BYTES / KiB} KiB signal to a room-mate once a second: ${Math.round(sent / settings.seconds)} signals/s for ${settings.seconds} s after ${WARM_UP_SECONDS} s of warm-up`,
+			`  ${describeStatus(status)} at the end`,
 			`  relay latency p50 ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${at(1).toFixed(1)} ms (${mark(at(0.99) < TARGET_P99_MS)} target p99 < ${TARGET_P99_MS} ms); ${sent} sent, ${lost} not delivered, ${refused} refused`,
 			`  server CPU ${cpuText(serverUsed)} = ${(perSecond(serverUsed) * 100).toFixed(0)}% of a core, ${(((serverUsed.user + serverUsed.system) * 1e6) / Math.max(sent, 1)).toFixed(0)} µs per signal; RSS after GC with every room joined ${(rssBefore / MiB).toFixed(1)} MiB, ${(rssDuring / MiB).toFixed(1)} MiB at the end of the relay`,
 			`  bots' own CPU: ${botsUsed.map((time) => `${(perSecond(time) * 100).toFixed(0)}%`).join(', ')} of a core per process` +

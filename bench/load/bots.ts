@@ -21,6 +21,7 @@ export type Command =
 	| { type: 'idle'; url: string; count: number; firstBot: number; perAddress: number }
 	| { type: 'rooms'; url: string; rooms: number; firstBot: number; perAddress: number }
 	| { type: 'relay'; seconds: number; warmUpSeconds: number; signalBytes: number }
+	| { type: 'status' }
 	| { type: 'close' };
 
 export type Report =
@@ -35,6 +36,12 @@ export type Report =
 			lost: number;
 			refused: number;
 	  }
+	| {
+			type: 'status';
+			connected: number;
+			/** Connections that ended before the benchmark closed them, by Socket.IO's reason. */
+			dropped: Record<string, number>;
+	  }
 	| { type: 'closed' };
 
 /**
@@ -44,6 +51,7 @@ export type Report =
 const CONCURRENT_OPENS = 64;
 
 const bots: Bot[] = [];
+let dropped: Record<string, number> = {};
 const send = (report: Report) => process.send!(report);
 
 function open(url: string, localAddress: string): Promise<Bot> {
@@ -57,7 +65,12 @@ function open(url: string, localAddress: string): Promise<Bot> {
 			// engine.io-client hands it to ws, which binds the connection's source address.
 			...({ localAddress } as object)
 		});
-		bot.once('connect', () => resolve(bot));
+		bot.once('connect', () => {
+			bot.once('disconnect', (reason) => {
+				if (reason !== 'io client disconnect') dropped[reason] = (dropped[reason] ?? 0) + 1;
+			});
+			resolve(bot);
+		});
 		bot.once('connect_error', (error: Error & { description?: unknown }) => {
 			bot.close();
 			reject(error);
@@ -214,8 +227,11 @@ process.on('message', (command: Command) => {
 	if (command.type === 'idle') void openIdle(command);
 	else if (command.type === 'rooms') void joinRooms(command);
 	else if (command.type === 'relay') void relay(command);
-	else {
+	else if (command.type === 'status') {
+		send({ type: 'status', connected: bots.filter((bot) => bot.connected).length, dropped });
+	} else {
 		for (const bot of bots.splice(0)) bot.close();
+		dropped = {};
 		rooms.length = 0;
 		send({ type: 'closed' });
 	}
