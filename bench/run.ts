@@ -6,6 +6,7 @@
 import { benchBundle } from './bundle.ts';
 import { benchCall } from './call.ts';
 import { filesBenchmark } from './files.ts';
+import { loadBenchmark } from './load.ts';
 
 export interface Benchmark {
 	name: string;
@@ -27,14 +28,20 @@ const printing = (name: string, deadlineSeconds: number, run: () => Promise<void
 const all: Benchmark[] = [
 	printing('First-load size', 120, benchBundle),
 	printing('Calls', 900, benchCall),
-	filesBenchmark
+	filesBenchmark,
+	loadBenchmark
 ];
-// `npm run bench -- files` runs only the benchmarks whose name contains a given word.
-const only = process.argv.slice(2).map((word) => word.toLowerCase());
-const benchmarks = all.filter(
-	(benchmark) =>
-		only.length === 0 || only.some((word) => benchmark.name.toLowerCase().includes(word))
-);
+// `npm run bench -- files` runs only the benchmarks with a word in their name that starts with
+// a given one: `load` picks "load: …" and not "First-load size". Flags (`--rooms 200`) and
+// their values are the benchmarks' own.
+const only = process.argv
+	.slice(2)
+	.filter((word, index, words) => !word.startsWith('--') && !words[index - 1]?.startsWith('--'))
+	.map((word) => word.toLowerCase());
+const benchmarks = all.filter((benchmark) => {
+	const words = benchmark.name.toLowerCase().split(/[\s:]+/);
+	return only.length === 0 || only.some((word) => words.some((name) => name.startsWith(word)));
+});
 
 let failed = false;
 for (const benchmark of benchmarks) {

@@ -17,6 +17,7 @@ import { staticApp } from './static-app.ts';
 import { setQuiet } from './log.ts';
 import { RoomRegistry } from './rooms.ts';
 import { attachSignaling, type DropcallServer } from './signaling.ts';
+import { trimConnections } from './socket-options.ts';
 
 export interface Dropcall {
 	io: DropcallServer;
@@ -71,6 +72,7 @@ export function createDropcall(
 	});
 	// First, so its checks run before any other module's handlers see an event.
 	guard.attach(io);
+	trimConnections(io);
 	const files = attachFiles({
 		config,
 		registry,

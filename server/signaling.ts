@@ -8,7 +8,6 @@ import {
 	clientEvents,
 	CreateRoomSchema,
 	JoinRoomSchema,
-	MAX_MESSAGE_BYTES,
 	PeekRoomSchema,
 	SignalSchema,
 	UpdateMediaSchema,
@@ -22,6 +21,7 @@ import {
 } from '../src/lib/protocol.ts';
 import type { Config } from './config.ts';
 import { log, shortId } from './log.ts';
+import { fitsMessageLimit } from './message-size.ts';
 import { describeRoom, describeSeat, roomNotFound, type RoomRegistry } from './rooms.ts';
 import { iceServersFor } from './turn.ts';
 
@@ -93,7 +93,7 @@ export function attachSignaling(
 				ack({ ok: false, error: { code: 'invalid-request', message: `Unknown event "${event}"` } });
 				return;
 			}
-			if (Buffer.byteLength(JSON.stringify(args)) > MAX_MESSAGE_BYTES) {
+			if (!fitsMessageLimit(args)) {
 				ack({
 					ok: false,
 					error: { code: 'too-large', message: 'Message is larger than 64 KiB' }
@@ -205,7 +205,11 @@ export function attachSignaling(
 			}
 			// Rebuilt field by field: the sender cannot forge `from` or smuggle extra keys.
 			const { to: _to, ...signal } = request.output;
-			io.to(target.connectionId).emit('signal', { ...signal, from: peerId });
+			const relayed = { ...signal, from: peerId };
+			// The receiver's own socket when it is on this process skips the adapter's room lookup.
+			const receiver = io.sockets.sockets.get(target.connectionId);
+			if (receiver) receiver.emit('signal', relayed);
+			else io.to(target.connectionId).emit('signal', relayed);
 			answer({ ok: true });
 		});
 
