@@ -9,6 +9,7 @@ import { fileDownloadPath, filePreviewPath, type FileInfo, type ServerToClient }
 import type { RoomSession } from '../room/session.svelte';
 import { getSocket, request, type DropcallSocket } from '../socket';
 import { pastedFileName } from './names';
+import { SeatToken } from './seat-token';
 import { Upload } from './upload.svelte';
 
 export class RoomFiles {
@@ -22,6 +23,8 @@ export class RoomFiles {
 	error = $state<string>();
 
 	readonly #fileToken: string | undefined;
+	/** What uploads authorise with: followed from every join answer, waited for after a refusal. */
+	readonly #seat = new SeatToken();
 
 	constructor(session: RoomSession, socket: DropcallSocket = getSocket()) {
 		this.#session = session;
@@ -37,7 +40,13 @@ export class RoomFiles {
 		};
 		socket.on('file:added', onAdded);
 		socket.on('file:removed', onRemoved);
+		if (session.answer) this.#seat.set(session.answer.fileToken);
+		const stopFollowing = session.onAnswer((answer) => {
+			if (answer) this.#seat.set(answer.fileToken);
+			else this.#seat.end();
+		});
 		this.#unsubscribe = () => {
+			stopFollowing();
 			socket.off('file:added', onAdded);
 			socket.off('file:removed', onRemoved);
 		};
@@ -49,7 +58,7 @@ export class RoomFiles {
 		const started = [...files].map(
 			(file) =>
 				new Upload(file, {
-					fileToken: () => this.#fileToken,
+					seat: this.#seat,
 					onUploaded: (upload) => {
 						if (this.files.some((listed) => listed.id === upload.id)) {
 							this.uploads = this.uploads.filter((other) => other !== upload);
