@@ -124,7 +124,8 @@ export function attachFiles({
 		limits: config,
 		catalogue,
 		tokens,
-		freeBytes: measureFreeBytes
+		freeBytes: measureFreeBytes,
+		trustProxy: config.trustProxy
 	});
 	const downloads = downloadRoute(catalogue, tokens);
 

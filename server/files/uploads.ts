@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { MemoryLocker, Server as TusServer } from '@tus/server';
 import { sanitiseFileName } from '../../src/lib/files/names.ts';
 import { uploadMetadataKeys, UPLOADS_PATH } from '../../src/lib/protocol.ts';
+import { clientAddress } from '../guard/address.ts';
 import type { Handler } from '../http.ts';
 import { cancelled, type FileCatalogue } from './catalogue.ts';
 import { sanitiseMimeType } from './headers.ts';
@@ -33,11 +34,14 @@ export interface UploadRouteOptions {
 	catalogue: FileCatalogue;
 	tokens: FileTokens;
 	freeBytes: (folder: string) => Promise<number>;
+	/** Count clients by X-Forwarded-For's last entry (behind a proxy we run). */
+	trustProxy: boolean;
 }
 
 /** What the route learned about a request before tus took it: who sent it, for which upload. */
 interface RequestContext {
 	token: string;
+	address: string;
 	uploadId: string | undefined;
 }
 
@@ -93,7 +97,12 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 			const member = tokens.resolve(context.token);
 			if (!member) throw new RefusalError(notAMember);
 			const reserved = catalogue.reserve(
-				{ roomId: member.roomId, peerId: member.peerId, senderName: member.seat.name },
+				{
+					roomId: member.roomId,
+					peerId: member.peerId,
+					senderName: member.seat.name,
+					address: context.address
+				},
 				{
 					id: upload.id,
 					name: sanitiseFileName(metadata[uploadMetadataKeys.name] ?? ''),
@@ -160,7 +169,12 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 			void patch(request, response, id!).catch(() => response.destroy());
 			return;
 		}
-		contexts.set(request, { token, uploadId: id });
+		const address = clientAddress(
+			request.socket.remoteAddress,
+			request.headers['x-forwarded-for'],
+			options.trustProxy
+		);
+		contexts.set(request, { token, address, uploadId: id });
 		tus.handle(request, response).catch(() => response.destroy());
 	};
 }

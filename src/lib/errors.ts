@@ -22,6 +22,12 @@ export function describeError(error: ProtocolError): string {
 			return m.server_silent();
 		case 'too-large':
 			return m.too_large_error();
+		case 'too-many-uploads':
+			return m.upload_too_many_pending();
+		case 'upload-stalled':
+			return m.upload_stalled();
+		case 'link-expired':
+			return m.file_link_expired();
 		// The file store words these itself, with the sizes and limits that apply.
 		case 'file-not-found':
 		case 'not-your-file':

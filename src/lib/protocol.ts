@@ -121,7 +121,10 @@ export const errorCodes = [
 	'storage-full',
 	'disk-full',
 	'upload-cancelled',
-	'upload-failed'
+	'upload-failed',
+	'too-many-uploads',
+	'upload-stalled',
+	'link-expired'
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
