@@ -40,6 +40,12 @@ export const fileNotFound: Refusal = {
 	message: 'This file is no longer shared: its sender deleted it or left the room.'
 };
 
+export const linkExpired: Refusal = {
+	status: 410,
+	code: 'link-expired',
+	message: 'This download link has expired. Open the file from the room again.'
+};
+
 /** A refusal thrown through tus: it answers with `status_code` and `body` as they are. */
 export class RefusalError extends Error {
 	readonly refusal: Refusal;

@@ -26,7 +26,7 @@ import {
 	type Refusal
 } from './refusals.ts';
 import { MeteredFileStore } from './store.ts';
-import type { FileTokens } from './tokens.ts';
+import { bearerToken, type FileTokens } from './tokens.ts';
 
 export interface UploadRouteOptions {
 	folder: string;
@@ -43,11 +43,6 @@ interface RequestContext {
 	token: string;
 	address: string;
 	uploadId: string | undefined;
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-	const match = /^Bearer ([A-Za-z0-9_-]+)$/.exec(header ?? '');
-	return match?.[1];
 }
 
 export function uploadRoute(options: UploadRouteOptions): Handler {
