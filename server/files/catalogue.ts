@@ -56,14 +56,21 @@ export const cancelled = {
 	byUploader: {
 		status: 410,
 		code: 'upload-cancelled',
-		message: 'The upload was cancelled.'
+		message: 'The upload was cancelled.',
+		reason: 'by-uploader'
 	},
 	senderLeft: {
 		status: 410,
 		code: 'upload-cancelled',
-		message: 'The upload stopped because its sender left the room.'
+		message: 'The upload stopped because its sender left the room.',
+		reason: 'sender-left'
 	},
-	roomEnded: { status: 410, code: 'upload-cancelled', message: 'The room has ended.' }
+	roomEnded: {
+		status: 410,
+		code: 'upload-cancelled',
+		message: 'The room has ended.',
+		reason: 'room-ended'
+	}
 } satisfies Record<string, Refusal>;
 
 export class FileCatalogue extends EventEmitter<CatalogueEvents> {

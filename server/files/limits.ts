@@ -39,7 +39,9 @@ export function checkNewUpload(size: number, usage: Usage, limits: Limits): Refu
 		return {
 			status: 413,
 			code: 'file-too-large',
-			message: `This file is ${formatBytes(size)}; files can be at most ${formatBytes(limits.maxFileBytes)}.`
+			message: `This file is ${formatBytes(size)}; files can be at most ${formatBytes(limits.maxFileBytes)}.`,
+			sizeBytes: size,
+			limitBytes: limits.maxFileBytes
 		};
 	}
 	if (
@@ -56,7 +58,8 @@ export function checkNewUpload(size: number, usage: Usage, limits: Limits): Refu
 		return {
 			status: 413,
 			code: 'room-storage-full',
-			message: `This room already has ${limits.maxRoomFiles} files. Delete some to share more.`
+			message: `This room already has ${limits.maxRoomFiles} files. Delete some to share more.`,
+			limitFiles: limits.maxRoomFiles
 		};
 	}
 	if (usage.storeFiles >= limits.maxStoreFiles) return storageFull;
@@ -66,7 +69,10 @@ export function checkNewUpload(size: number, usage: Usage, limits: Limits): Refu
 		return {
 			status: 413,
 			code: 'room-storage-full',
-			message: `This room can hold ${formatBytes(limits.maxRoomBytes)} of files and has ${formatBytes(left)} left; this file is ${formatBytes(size)}.`
+			message: `This room can hold ${formatBytes(limits.maxRoomBytes)} of files and has ${formatBytes(left)} left; this file is ${formatBytes(size)}.`,
+			sizeBytes: size,
+			limitBytes: limits.maxRoomBytes,
+			leftBytes: left
 		};
 	}
 	if (usage.storeBytes + counted > limits.maxStoreBytes) return storageFull;

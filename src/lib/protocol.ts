@@ -134,7 +134,22 @@ export interface RoomInfo {
 	devices: DeviceRule;
 }
 
-export interface ProtocolError {
+/**
+ * The numbers and reasons a file refusal's words need, so each page says them from its own
+ * catalog (the server's `message` is English, for logs and API clients).
+ */
+export interface FileRefusalDetails {
+	sizeBytes?: number;
+	limitBytes?: number;
+	leftBytes?: number;
+	limitFiles?: number;
+	/** Why an upload stopped or was refused when one code covers several cases. */
+	reason?: FileRefusalReason;
+}
+export const fileRefusalReasons = ['by-uploader', 'sender-left', 'room-ended', 'overflow'] as const;
+export type FileRefusalReason = (typeof fileRefusalReasons)[number];
+
+export interface ProtocolError extends FileRefusalDetails {
 	code: ErrorCode;
 	message: string;
 	/** Present with room-full and devices-required so the UI can say the numbers. */
@@ -253,9 +268,18 @@ export const DeleteFileSchema = v.strictObject({ id: FileIdSchema });
 export type DeleteFileRequest = v.InferOutput<typeof DeleteFileSchema>;
 
 /** Every error answer of the file routes has this JSON body. */
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const FileErrorBodySchema = v.object({
 	ok: v.literal(false),
-	error: v.object({ code: v.picklist(errorCodes), message: v.string() })
+	error: v.object({
+		code: v.picklist(errorCodes),
+		message: v.string(),
+		sizeBytes: v.optional(count),
+		limitBytes: v.optional(count),
+		leftBytes: v.optional(count),
+		limitFiles: v.optional(count),
+		reason: v.optional(v.picklist(fileRefusalReasons))
+	})
 });
 
 /** As many links as a room can have files; the request body stays small. */
