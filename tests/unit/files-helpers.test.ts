@@ -221,23 +221,26 @@ describe('file settings', () => {
 describe('file refusals in words', () => {
 	it('come from the catalogs with the numbers the server sent, in either language', async () => {
 		const { describeError } = await import('../../src/lib/errors');
-		const { setLocale } = await import('../../src/lib/paraglide/runtime.js');
+		const { getLocale, overwriteGetLocale } = await import('../../src/lib/paraglide/runtime.js');
+		const pageLocale = getLocale;
+		// Node has no page whose language setLocale could remember: say it outright.
+		const setLocale = (locale: 'en' | 'ko') => overwriteGetLocale(() => locale);
 		const tooLarge = {
 			code: 'file-too-large',
 			message: 'in English',
 			sizeBytes: 25 * 2 ** 20,
 			limitBytes: 20 * 2 ** 20
 		} as const;
-		setLocale('en', { reload: false });
+		setLocale('en');
 		expect(describeError(tooLarge)).toBe('This file is 25 MB; files can be at most 20 MB.');
 		expect(describeError({ code: 'not-in-room', message: 'in English' })).toBe(
 			'Only people in the room can use its files. Join it, or join it again.'
 		);
-		setLocale('ko', { reload: false });
+		setLocale('ko');
 		expect(describeError(tooLarge)).toBe(
 			'이 파일은 25 MB입니다. 파일은 최대 20 MB까지 올릴 수 있습니다.'
 		);
 		expect(describeError({ code: 'upload-stalled', message: 'in English' })).not.toMatch(/English/);
-		setLocale('en', { reload: false });
+		overwriteGetLocale(pageLocale);
 	});
 });
