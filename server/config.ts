@@ -35,8 +35,21 @@ export interface Config {
 	maxStoreBytes: number;
 	/** Uploads are refused when they would leave less than this free on the disk. */
 	minFreeBytes: number;
-	/** An unfinished upload that receives nothing for this long is removed. */
+	/**
+	 * An unfinished upload that receives less than minUploadBytesPerSecond on average over this
+	 * long is abandoned and its reservation freed: a byte now and then keeps nothing alive.
+	 */
 	abandonedUploadSeconds: number;
+	minUploadBytesPerSecond: number;
+	/** Declared but not yet received bytes one seat, or one client address, may hold. */
+	maxPendingBytesPerSeat: number;
+	maxPendingBytesPerAddress: number;
+	/** Every stored file counts at least this much against the byte limits. */
+	minStoredFileBytes: number;
+	maxRoomFiles: number;
+	maxStoreFiles: number;
+	/** How long a download link works; the page asks for fresh ones before then. */
+	fileLinkSeconds: number;
 	/**
 	 * Behind a proxy we run (TRUST_PROXY=1), a client's address is the last X-Forwarded-For
 	 * entry, the one the proxy added; otherwise every client would share the proxy's address.
@@ -220,6 +233,13 @@ export function readConfig(env: Env = process.env, argv: string[] = []): Config 
 		maxRoomBytes: readBytes(env, 'MAX_ROOM_BYTES', 5 * 2 ** 30, 1),
 		maxStoreBytes: readBytes(env, 'MAX_STORE_BYTES', 20 * 2 ** 30, 1),
 		minFreeBytes: readBytes(env, 'MIN_FREE_BYTES', 2 ** 30, 0),
-		abandonedUploadSeconds: 60
+		abandonedUploadSeconds: readInteger(env, 'ABANDONED_UPLOAD_SECONDS', 60, 1, 3600),
+		minUploadBytesPerSecond: readBytes(env, 'MIN_UPLOAD_BYTES_PER_SECOND', 8 * 2 ** 10, 0),
+		maxPendingBytesPerSeat: readBytes(env, 'MAX_PENDING_BYTES_PER_SEAT', 4 * 2 ** 30, 0),
+		maxPendingBytesPerAddress: readBytes(env, 'MAX_PENDING_BYTES_PER_ADDRESS', 5 * 2 ** 30, 0),
+		minStoredFileBytes: readBytes(env, 'MIN_STORED_FILE_BYTES', 64 * 2 ** 10, 0),
+		maxRoomFiles: readInteger(env, 'MAX_ROOM_FILES', 500, 1, 1_000_000),
+		maxStoreFiles: readInteger(env, 'MAX_STORE_FILES', 10_000, 1, 10_000_000),
+		fileLinkSeconds: readInteger(env, 'FILE_LINK_SECONDS', 600, 30, 24 * 3600)
 	};
 }

@@ -12,6 +12,8 @@ import { cancelled, FileCatalogue } from './files/catalogue.ts';
 import { downloadRoute } from './files/downloads.ts';
 import { freeBytes, prepareUploadFolder, removeUploadFolder } from './files/folder.ts';
 import { SenderGrace } from './files/grace.ts';
+import { linkRoute } from './files/link-route.ts';
+import { FileLinks } from './files/links.ts';
 import { FileTokens } from './files/tokens.ts';
 import { uploadRoute } from './files/uploads.ts';
 import type { Handler } from './http.ts';
@@ -29,7 +31,7 @@ export interface FileStoreDependencies {
 }
 
 export interface FileStore {
-	/** The HTTP routes under /files/: tus uploads, downloads and previews. */
+	/** The HTTP routes under /files/: tus uploads, download links, downloads and previews. */
 	handle: Handler;
 	/** What a join answer carries about files: the seat's token and the room's files. */
 	joinDetails(roomId: string, peerId: string): { fileToken: string; files: FileInfo[] };
@@ -124,14 +126,19 @@ export function attachFiles({
 		limits: config,
 		catalogue,
 		tokens,
-		freeBytes: measureFreeBytes
+		freeBytes: measureFreeBytes,
+		trustProxy: config.trustProxy
 	});
-	const downloads = downloadRoute(catalogue, tokens);
+	const links = new FileLinks(clock, config.fileLinkSeconds);
+	const linkAnswers = linkRoute(catalogue, tokens, links);
+	const downloads = downloadRoute(catalogue, links, registry);
 
 	return {
 		folder: folder.path,
 		handle: (request, response, next) =>
-			uploads(request, response, () => downloads(request, response, next)),
+			uploads(request, response, () =>
+				linkAnswers(request, response, () => downloads(request, response, next))
+			),
 		joinDetails(roomId, peerId) {
 			grace.cancel(peerId);
 			return { fileToken: tokens.issue(roomId, peerId), files: catalogue.filesIn(roomId) };

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileInfo } from '../../src/lib/protocol.ts';
 import type { Clock, Timer } from '../clock.ts';
-import { checkNewUpload, type Limits } from './limits.ts';
+import { checkNewUpload, countedBytes, type Limits } from './limits.ts';
 import type { Refusal } from './refusals.ts';
 import type { Member } from './tokens.ts';
 
@@ -18,6 +18,8 @@ const previewTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/web
 
 export interface PendingUpload extends Member {
 	id: string;
+	/** The client address that made it, as the per-address limits count it. */
+	address: string;
 	senderName: string;
 	name: string;
 	type: string;
@@ -25,7 +27,8 @@ export interface PendingUpload extends Member {
 	path: string;
 	/** Bytes received so far. */
 	offset: number;
-	lastProgressAt: number;
+	/** The offset when the current abandon window began: progress is counted from it. */
+	windowStartOffset: number;
 	/** Set while a request streams into the upload: stops it with the refusal as its answer. */
 	stop: ((refusal: Refusal) => void) | undefined;
 	idleTimer: Timer | undefined;
@@ -39,6 +42,7 @@ export interface SharedFile {
 
 export interface CatalogueOptions extends Limits {
 	abandonedUploadSeconds: number;
+	minUploadBytesPerSecond: number;
 }
 
 interface CatalogueEvents {
@@ -52,14 +56,21 @@ export const cancelled = {
 	byUploader: {
 		status: 410,
 		code: 'upload-cancelled',
-		message: 'The upload was cancelled.'
+		message: 'The upload was cancelled.',
+		reason: 'by-uploader'
 	},
 	senderLeft: {
 		status: 410,
 		code: 'upload-cancelled',
-		message: 'The upload stopped because its sender left the room.'
+		message: 'The upload stopped because its sender left the room.',
+		reason: 'sender-left'
 	},
-	roomEnded: { status: 410, code: 'upload-cancelled', message: 'The room has ended.' }
+	roomEnded: {
+		status: 410,
+		code: 'upload-cancelled',
+		message: 'The room has ended.',
+		reason: 'room-ended'
+	}
 } satisfies Record<string, Refusal>;
 
 export class FileCatalogue extends EventEmitter<CatalogueEvents> {
@@ -116,22 +127,40 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 	 * starting at once cannot both take the last free bytes.
 	 */
 	reserve(
-		member: Member & { senderName: string },
+		member: Member & { senderName: string; address: string },
 		upload: { id: string; name: string; type: string; size: number },
 		freeBytes: number
 	): PendingUpload | Refusal {
 		let roomBytes = 0;
 		let roomFiles = 0;
 		let storeBytes = 0;
+		let storeFiles = 0;
 		for (const entry of this.#entries()) {
-			storeBytes += entry.size;
+			const counted = countedBytes(entry.size, this.#options);
+			storeBytes += counted;
+			storeFiles += 1;
 			if (entry.roomId !== member.roomId) continue;
-			roomBytes += entry.size;
+			roomBytes += counted;
 			roomFiles += 1;
+		}
+		let seatPendingBytes = 0;
+		let addressPendingBytes = 0;
+		for (const pending of this.#uploads.values()) {
+			const unwritten = pending.size - pending.offset;
+			if (pending.peerId === member.peerId) seatPendingBytes += unwritten;
+			if (pending.address === member.address) addressPendingBytes += unwritten;
 		}
 		const refusal = checkNewUpload(
 			upload.size,
-			{ roomBytes, roomFiles, storeBytes, freeBytes: freeBytes - this.pendingBytes() },
+			{
+				roomBytes,
+				roomFiles,
+				storeBytes,
+				storeFiles,
+				seatPendingBytes,
+				addressPendingBytes,
+				freeBytes: freeBytes - this.pendingBytes()
+			},
 			this.#options
 		);
 		if (refusal) return refusal;
@@ -139,21 +168,21 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 			...upload,
 			roomId: member.roomId,
 			peerId: member.peerId,
+			address: member.address,
 			senderName: member.senderName,
 			path: join(this.#folder, upload.id),
 			offset: 0,
-			lastProgressAt: this.#clock.now(),
+			windowStartOffset: 0,
 			stop: undefined,
 			idleTimer: undefined
 		};
 		this.#uploads.set(pending.id, pending);
-		this.#watchIdle(pending, this.#options.abandonedUploadSeconds * 1000);
+		this.#watchProgress(pending);
 		return pending;
 	}
 
 	progress(upload: PendingUpload, offset: number): void {
 		upload.offset = offset;
-		upload.lastProgressAt = this.#clock.now();
 	}
 
 	/** Turns a fully received upload into a file everyone in the room sees. */
@@ -238,17 +267,28 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 		}
 	}
 
-	/** An upload that receives nothing for the idle time is abandoned and removed. */
-	#watchIdle(upload: PendingUpload, idleMs: number): void {
+	/**
+	 * An upload must make real progress in every abandon window: on average
+	 * minUploadBytesPerSecond (or the rest of the file), so a byte now and then cannot hold a
+	 * reservation forever while a phone on 3G (16 KiB/s and more) goes on.
+	 */
+	#watchProgress(upload: PendingUpload): void {
+		const { abandonedUploadSeconds: windowSeconds, minUploadBytesPerSecond } = this.#options;
 		upload.idleTimer = this.#clock.setTimeout(() => {
 			if (this.#uploads.get(upload.id) !== upload) return;
-			const quietMs = this.#clock.now() - upload.lastProgressAt;
-			if (quietMs < idleMs) return this.#watchIdle(upload, idleMs - quietMs);
+			const needed = Math.min(
+				minUploadBytesPerSecond * windowSeconds,
+				upload.size - upload.windowStartOffset
+			);
+			if (upload.offset - upload.windowStartOffset >= Math.max(needed, 1)) {
+				upload.windowStartOffset = upload.offset;
+				return this.#watchProgress(upload);
+			}
 			void this.remove(upload.id, {
 				status: 410,
-				code: 'upload-cancelled',
-				message: `Nothing arrived for ${this.#options.abandonedUploadSeconds} s, so the upload was abandoned.`
+				code: 'upload-stalled',
+				message: `The upload was abandoned: too little arrived in ${windowSeconds} s.`
 			});
-		}, idleMs);
+		}, windowSeconds * 1000);
 	}
 }

@@ -1,5 +1,6 @@
 /**
- * Downloads and thumbnails: `GET /files/<id>?token=…` and `GET /files/<id>/preview?token=…`.
+ * Downloads and thumbnails: `GET /files/<id>?link=…` and `GET /files/<id>/preview?link=…`, with
+ * a link token from `POST /files/links` (./link-route.ts); the seat's own token is not taken.
  * Streamed from disk in bounded chunks (memory stays flat for any size), byte ranges for
  * resumed downloads and seeking, and cut off the moment the file is deleted.
  */
@@ -12,14 +13,19 @@ import { FILES_PATH } from '../../src/lib/protocol.ts';
 import type { Handler } from '../http.ts';
 import type { FileCatalogue, SharedFile } from './catalogue.ts';
 import { contentDisposition, downloadContentType, parseRange } from './headers.ts';
-import { fileNotFound, notAMember, sendRefusal } from './refusals.ts';
-import type { FileTokens } from './tokens.ts';
+import type { FileLinks } from './links.ts';
+import { fileNotFound, linkExpired, notAMember, sendRefusal } from './refusals.ts';
+import type { RoomRegistry } from '../rooms.ts';
 
 const routePattern = new RegExp(`^${FILES_PATH}/([A-Za-z0-9_-]{22})(/preview)?$`);
 /** Large reads keep a 1 GiB download near disk speed; one chunk per response is the cost. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
-export function downloadRoute(catalogue: FileCatalogue, tokens: FileTokens): Handler {
+export function downloadRoute(
+	catalogue: FileCatalogue,
+	links: FileLinks,
+	registry: RoomRegistry
+): Handler {
 	const streaming = new Map<string, Set<ReadStream>>();
 	catalogue.on('forgotten', (id) => {
 		for (const stream of streaming.get(id) ?? []) stream.destroy();
@@ -104,13 +110,16 @@ export function downloadRoute(catalogue: FileCatalogue, tokens: FileTokens): Han
 				message: 'Files are downloaded with GET.'
 			});
 		}
-		const member = tokens.resolve(url.searchParams.get('token'));
-		if (!member) return sendRefusal(response, notAMember);
 		const [, id = '', preview] = match;
+		const link = links.check(id, url.searchParams.get('link'));
+		if (link === 'expired') return sendRefusal(response, linkExpired);
+		if (!link) return sendRefusal(response, notAMember);
 		const file = catalogue.file(id);
-		// Another room's file answers exactly like a missing one: its existence is not told.
-		if (!file || file.roomId !== member.roomId || (preview && !file.info.hasPreview)) {
-			return sendRefusal(response, fileNotFound);
+		if (!file || (preview && !file.info.hasPreview)) return sendRefusal(response, fileNotFound);
+		// The seat that asked for the link must still be in the file's room: a link stops the
+		// moment its seat is freed, as the seat's own token does.
+		if (!registry.get(file.roomId)?.members.has(link.peerId)) {
+			return sendRefusal(response, notAMember);
 		}
 		void send(request, response, file, Boolean(preview));
 	};

@@ -3,17 +3,18 @@
  * refusal from a file route has the same JSON body, so the browser shows one kind of message.
  */
 import type { ServerResponse } from 'node:http';
-import type { ErrorCode } from '../../src/lib/protocol.ts';
+import type { ErrorCode, FileRefusalDetails } from '../../src/lib/protocol.ts';
 import { sendJson } from '../http.ts';
 
-export interface Refusal {
+/** `message` is English, for logs and API clients; pages word the code and details themselves. */
+export interface Refusal extends FileRefusalDetails {
 	status: number;
 	code: ErrorCode;
 	message: string;
 }
 
-function answer(refusal: Refusal) {
-	return { ok: false, error: { code: refusal.code, message: refusal.message } };
+function answer({ status: _status, ...error }: Refusal) {
+	return { ok: false, error };
 }
 
 export function refusalBody(refusal: Refusal): string {
@@ -38,6 +39,12 @@ export const fileNotFound: Refusal = {
 	status: 404,
 	code: 'file-not-found',
 	message: 'This file is no longer shared: its sender deleted it or left the room.'
+};
+
+export const linkExpired: Refusal = {
+	status: 410,
+	code: 'link-expired',
+	message: 'This download link has expired. Open the file from the room again.'
 };
 
 /** A refusal thrown through tus: it answers with `status_code` and `body` as they are. */
@@ -65,7 +72,8 @@ const tusRefusals: Record<number, Refusal> = {
 	413: {
 		status: 413,
 		code: 'file-too-large',
-		message: 'More bytes arrived than the upload said it had, so it was refused.'
+		message: 'More bytes arrived than the upload said it had, so it was refused.',
+		reason: 'overflow'
 	}
 };
 

@@ -13,6 +13,12 @@ export interface Member {
 	peerId: string;
 }
 
+/** The seat's token from `Authorization: Bearer`, the only place it is taken from. */
+export function bearerToken(header: string | undefined): string | undefined {
+	const match = /^Bearer ([A-Za-z0-9_-]+)$/.exec(header ?? '');
+	return match?.[1];
+}
+
 // Looked up by digest: the map's lookup time then says nothing about the token itself.
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
 

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { MemoryLocker, Server as TusServer } from '@tus/server';
 import { sanitiseFileName } from '../../src/lib/files/names.ts';
 import { uploadMetadataKeys, UPLOADS_PATH } from '../../src/lib/protocol.ts';
+import { clientAddress } from '../guard/address.ts';
 import type { Handler } from '../http.ts';
 import { cancelled, type FileCatalogue } from './catalogue.ts';
 import { sanitiseMimeType } from './headers.ts';
@@ -25,7 +26,7 @@ import {
 	type Refusal
 } from './refusals.ts';
 import { MeteredFileStore } from './store.ts';
-import type { FileTokens } from './tokens.ts';
+import { bearerToken, type FileTokens } from './tokens.ts';
 
 export interface UploadRouteOptions {
 	folder: string;
@@ -33,17 +34,15 @@ export interface UploadRouteOptions {
 	catalogue: FileCatalogue;
 	tokens: FileTokens;
 	freeBytes: (folder: string) => Promise<number>;
+	/** Count clients by X-Forwarded-For's last entry (behind a proxy we run). */
+	trustProxy: boolean;
 }
 
 /** What the route learned about a request before tus took it: who sent it, for which upload. */
 interface RequestContext {
 	token: string;
+	address: string;
 	uploadId: string | undefined;
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-	const match = /^Bearer ([A-Za-z0-9_-]+)$/.exec(header ?? '');
-	return match?.[1];
 }
 
 export function uploadRoute(options: UploadRouteOptions): Handler {
@@ -93,7 +92,12 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 			const member = tokens.resolve(context.token);
 			if (!member) throw new RefusalError(notAMember);
 			const reserved = catalogue.reserve(
-				{ roomId: member.roomId, peerId: member.peerId, senderName: member.seat.name },
+				{
+					roomId: member.roomId,
+					peerId: member.peerId,
+					senderName: member.seat.name,
+					address: context.address
+				},
 				{
 					id: upload.id,
 					name: sanitiseFileName(metadata[uploadMetadataKeys.name] ?? ''),
@@ -160,7 +164,12 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 			void patch(request, response, id!).catch(() => response.destroy());
 			return;
 		}
-		contexts.set(request, { token, uploadId: id });
+		const address = clientAddress(
+			request.socket.remoteAddress,
+			request.headers['x-forwarded-for'],
+			options.trustProxy
+		);
+		contexts.set(request, { token, address, uploadId: id });
 		tus.handle(request, response).catch(() => response.destroy());
 	};
 }

@@ -1,5 +1,6 @@
 /** Words for the protocol's error codes, as a person should read them. */
 import { m } from './paraglide/messages.js';
+import { formatBytes } from './files/format';
 import type { DeviceRule, ProtocolError } from './protocol';
 
 export function deviceRuleWords(rule: DeviceRule): string {
@@ -34,16 +35,50 @@ export function describeError(error: ProtocolError): string {
 			return m.server_full_error();
 		case 'forbidden-origin':
 			return m.forbidden_origin_error();
-		// The file store words these itself, with the sizes and limits that apply.
+		case 'too-many-uploads':
+			return m.upload_too_many_pending();
+		case 'upload-stalled':
+			return m.upload_stalled();
+		case 'link-expired':
+			return m.file_link_expired();
+		default:
+			return describeFileError(error) ?? m.generic_error({ message: error.message });
+	}
+}
+
+/** The file store's refusals, from the catalogs with the numbers the server sent along. */
+function describeFileError(error: ProtocolError): string | undefined {
+	const { sizeBytes: size, limitBytes: limit, leftBytes: left, limitFiles } = error;
+	switch (error.code) {
+		case 'not-in-room':
+			return m.not_in_room();
 		case 'file-not-found':
+			return m.file_not_found();
 		case 'not-your-file':
+			return m.not_your_file();
 		case 'file-too-large':
+			return size !== undefined && limit !== undefined
+				? m.file_too_large({ size: formatBytes(size), limit: formatBytes(limit) })
+				: m.file_overflow();
 		case 'room-storage-full':
+			if (limitFiles !== undefined) return m.room_files_full({ count: limitFiles });
+			return size !== undefined && limit !== undefined && left !== undefined
+				? m.room_storage_full({
+						limit: formatBytes(limit),
+						left: formatBytes(left),
+						size: formatBytes(size)
+					})
+				: m.room_storage_full_plain();
 		case 'storage-full':
+			return m.storage_full();
 		case 'disk-full':
+			return m.disk_full();
 		case 'upload-cancelled':
+			if (error.reason === 'sender-left') return m.upload_sender_left();
+			if (error.reason === 'room-ended') return m.upload_room_ended();
+			return m.upload_cancelled();
 		case 'upload-failed':
-			return error.message;
+			return m.upload_failed();
 		default:
 			return m.generic_error({ message: error.message });
 	}

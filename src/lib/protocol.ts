@@ -127,7 +127,11 @@ export const errorCodes = [
 	'too-many-connections',
 	'too-many-rooms',
 	'server-full',
-	'forbidden-origin'
+	'forbidden-origin',
+	// Limits of the file store (server/files/).
+	'too-many-uploads',
+	'upload-stalled',
+	'link-expired'
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -137,7 +141,22 @@ export interface RoomInfo {
 	devices: DeviceRule;
 }
 
-export interface ProtocolError {
+/**
+ * The numbers and reasons a file refusal's words need, so each page says them from its own
+ * catalog (the server's `message` is English, for logs and API clients).
+ */
+export interface FileRefusalDetails {
+	sizeBytes?: number;
+	limitBytes?: number;
+	leftBytes?: number;
+	limitFiles?: number;
+	/** Why an upload stopped or was refused when one code covers several cases. */
+	reason?: FileRefusalReason;
+}
+export const fileRefusalReasons = ['by-uploader', 'sender-left', 'room-ended', 'overflow'] as const;
+export type FileRefusalReason = (typeof fileRefusalReasons)[number];
+
+export interface ProtocolError extends FileRefusalDetails {
 	code: ErrorCode;
 	message: string;
 	/** Present with room-full and devices-required so the UI can say the numbers. */
@@ -215,12 +234,16 @@ export const clientEvents = [
 
 // ─── Files ──────────────────────────────────────────────────────────────────────────────────
 // Files travel over plain HTTP, not Socket.IO: uploads use the tus resumable upload protocol
-// at UPLOADS_PATH with `Authorization: Bearer <fileToken>`; downloads and image previews are
-// GET links carrying the token as a query parameter, so a plain `<a download>` or `<img>` works.
+// at UPLOADS_PATH with `Authorization: Bearer <fileToken>`. The seat's token never goes in a
+// URL: the page asks FILE_LINKS_PATH (same header) for download links, each carrying a link
+// token good for GET and HEAD of one file and its preview, for a few minutes, while the file
+// and the asking seat last; so a plain `<a download>` or `<img>` works, and a copied link or a
+// proxy's log gives away one file for minutes, never the seat.
 // Socket.IO carries only the list: file:added, file:removed and the file:delete request.
 
 export const FILES_PATH = '/files';
 export const UPLOADS_PATH = `${FILES_PATH}/uploads`;
+export const FILE_LINKS_PATH = `${FILES_PATH}/links`;
 
 /** 128 random bits, base64url: a download link cannot be guessed. */
 export const FileIdSchema = v.pipe(v.string(), v.regex(idPattern, 'Not a file id'));
@@ -254,15 +277,48 @@ export const DeleteFileSchema = v.strictObject({ id: FileIdSchema });
 export type DeleteFileRequest = v.InferOutput<typeof DeleteFileSchema>;
 
 /** Every error answer of the file routes has this JSON body. */
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const FileErrorBodySchema = v.object({
 	ok: v.literal(false),
-	error: v.object({ code: v.picklist(errorCodes), message: v.string() })
+	error: v.object({
+		code: v.picklist(errorCodes),
+		message: v.string(),
+		sizeBytes: v.optional(count),
+		limitBytes: v.optional(count),
+		leftBytes: v.optional(count),
+		limitFiles: v.optional(count),
+		reason: v.optional(v.picklist(fileRefusalReasons))
+	})
 });
 
-export function fileDownloadPath(id: string, fileToken: string): string {
-	return `${FILES_PATH}/${id}?token=${encodeURIComponent(fileToken)}`;
+/** As many links as a room can have files; the request body stays small. */
+export const MAX_LINKS_PER_REQUEST = 500;
+
+/** `POST FILE_LINKS_PATH`: links for these files of the asker's room. */
+export const FileLinksRequestSchema = v.strictObject({
+	ids: v.pipe(v.array(FileIdSchema), v.maxLength(MAX_LINKS_PER_REQUEST))
+});
+export type FileLinksRequest = v.InferOutput<typeof FileLinksRequestSchema>;
+
+export const FileLinkSchema = v.object({
+	id: FileIdSchema,
+	download: v.string(),
+	preview: v.optional(v.string()),
+	/** How long from the answer the link works: relative, so no two clocks need agree. */
+	validSeconds: v.number()
+});
+export type FileLink = v.InferOutput<typeof FileLinkSchema>;
+
+/** The answer: a link for each id still shared in the room (others are left out). */
+export const FileLinksAnswerSchema = v.object({
+	ok: v.literal(true),
+	links: v.array(FileLinkSchema)
+});
+
+export function fileDownloadPath(id: string, linkToken: string): string {
+	return `${FILES_PATH}/${id}?link=${encodeURIComponent(linkToken)}`;
 }
 
-export function filePreviewPath(id: string, fileToken: string): string {
-	return `${FILES_PATH}/${id}/preview?token=${encodeURIComponent(fileToken)}`;
+export function filePreviewPath(id: string, linkToken: string): string {
+	return `${FILES_PATH}/${id}/preview?link=${encodeURIComponent(linkToken)}`;
 }

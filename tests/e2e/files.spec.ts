@@ -88,6 +88,8 @@ test('a shared file reaches the other person byte for byte and goes when its sen
 	await expect(bo.getByRole('button', { name: 'Delete report.pdf' })).toHaveCount(0);
 
 	const link = bo.getByRole('link', { name: 'Download report.pdf' });
+	// A link to this one file, never the seat's credential (issue 12).
+	await expect(link).toHaveAttribute('href', /^\/files\/[\w-]{22}\?link=[\w.-]+$/);
 	const href = await link.getAttribute('href');
 	const [download] = await Promise.all([bo.waitForEvent('download'), link.click()]);
 	expect(download.suggestedFilename()).toBe('report.pdf');

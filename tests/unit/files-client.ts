@@ -4,9 +4,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { join as joinPath } from 'node:path';
 import {
-	fileDownloadPath,
+	FILE_LINKS_PATH,
 	uploadMetadataKeys,
 	UPLOADS_PATH,
+	type FileLink,
 	type JoinAnswer
 } from '../../src/lib/protocol';
 import { anyMedia, createRoom, type Harness, type TestClient } from './harness';
@@ -129,8 +130,35 @@ export async function upload(
 	return created.id;
 }
 
-export function download(server: Harness, id: string, token: string, headers = {}) {
-	return fetch(`${server.url}${fileDownloadPath(id, token)}`, { headers });
+/** Asks for download links with the seat's token, as the page does. */
+export async function askLinks(
+	server: Harness,
+	token: string,
+	ids: string[]
+): Promise<{ status: number; links: FileLink[] }> {
+	const response = await fetch(`${server.url}${FILE_LINKS_PATH}`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ ids })
+	});
+	const body = (await response.json()) as { links?: FileLink[] };
+	return { status: response.status, links: body.links ?? [] };
+}
+
+export async function linkFor(server: Harness, token: string, id: string) {
+	return (await askLinks(server, token, [id])).links.find((link) => link.id === id);
+}
+
+/**
+ * Downloads as the page does: a link first, then the file. No link answers like the route
+ * would: 403 for someone not in the room, 404 for a file no longer shared.
+ */
+export async function download(server: Harness, id: string, token: string, headers = {}) {
+	const { status, links } = await askLinks(server, token, [id]);
+	if (status !== 200) return new Response(null, { status });
+	const link = links.find((each) => each.id === id);
+	if (!link) return new Response(null, { status: 404 });
+	return fetch(`${server.url}${link.download}`, { headers });
 }
 
 /**

@@ -131,14 +131,31 @@ describe('storage limits', () => {
 		maxFileBytes: 100,
 		maxRoomBytes: 300,
 		maxStoreBytes: 1000,
-		minFreeBytes: 50
+		minFreeBytes: 50,
+		maxRoomFiles: 500,
+		maxStoreFiles: 1000,
+		minStoredFileBytes: 10,
+		maxPendingBytesPerSeat: 400,
+		maxPendingBytesPerAddress: 600
 	};
-	const usage = { roomBytes: 0, roomFiles: 0, storeBytes: 0, freeBytes: 10_000 };
+	const usage = {
+		roomBytes: 0,
+		roomFiles: 0,
+		storeBytes: 0,
+		storeFiles: 0,
+		seatPendingBytes: 0,
+		addressPendingBytes: 0,
+		freeBytes: 10_000
+	};
 	it.each([
 		[101, usage, 'file-too-large'],
 		[100, { ...usage, roomBytes: 201 }, 'room-storage-full'],
 		[100, { ...usage, roomFiles: 500 }, 'room-storage-full'],
 		[100, { ...usage, storeBytes: 901 }, 'storage-full'],
+		[100, { ...usage, storeFiles: 1000 }, 'storage-full'],
+		[1, { ...usage, roomBytes: 291 }, 'room-storage-full'],
+		[100, { ...usage, seatPendingBytes: 301 }, 'too-many-uploads'],
+		[100, { ...usage, addressPendingBytes: 501 }, 'too-many-uploads'],
 		[100, { ...usage, freeBytes: 149 }, 'disk-full'],
 		[100, { ...usage, roomBytes: 200, storeBytes: 900, freeBytes: 150 }, undefined]
 	])('%d bytes with %o: %s', (size, current, code) => {
@@ -154,7 +171,15 @@ describe('file settings', () => {
 			maxFileBytes: 2 * 2 ** 30,
 			maxRoomBytes: 5 * 2 ** 30,
 			maxStoreBytes: 20 * 2 ** 30,
-			minFreeBytes: 2 ** 30
+			minFreeBytes: 2 ** 30,
+			abandonedUploadSeconds: 60,
+			minUploadBytesPerSecond: 8 * 2 ** 10,
+			maxPendingBytesPerSeat: 4 * 2 ** 30,
+			maxPendingBytesPerAddress: 5 * 2 ** 30,
+			minStoredFileBytes: 64 * 2 ** 10,
+			maxRoomFiles: 500,
+			maxStoreFiles: 10_000,
+			fileLinkSeconds: 600
 		});
 	});
 
@@ -190,5 +215,32 @@ describe('file settings', () => {
 	])('stop with a message naming the bad variable: %o', (env, name) => {
 		expect(() => readConfig(env)).toThrow(ConfigError);
 		expect(() => readConfig(env)).toThrow(name);
+	});
+});
+
+describe('file refusals in words', () => {
+	it('come from the catalogs with the numbers the server sent, in either language', async () => {
+		const { describeError } = await import('../../src/lib/errors');
+		const { getLocale, overwriteGetLocale } = await import('../../src/lib/paraglide/runtime.js');
+		const pageLocale = getLocale;
+		// Node has no page whose language setLocale could remember: say it outright.
+		const setLocale = (locale: 'en' | 'ko') => overwriteGetLocale(() => locale);
+		const tooLarge = {
+			code: 'file-too-large',
+			message: 'in English',
+			sizeBytes: 25 * 2 ** 20,
+			limitBytes: 20 * 2 ** 20
+		} as const;
+		setLocale('en');
+		expect(describeError(tooLarge)).toBe('This file is 25 MB; files can be at most 20 MB.');
+		expect(describeError({ code: 'not-in-room', message: 'in English' })).toBe(
+			'Only people in the room can use its files. Join it, or join it again.'
+		);
+		setLocale('ko');
+		expect(describeError(tooLarge)).toBe(
+			'이 파일은 25 MB입니다. 파일은 최대 20 MB까지 올릴 수 있습니다.'
+		);
+		expect(describeError({ code: 'upload-stalled', message: 'in English' })).not.toMatch(/English/);
+		overwriteGetLocale(pageLocale);
 	});
 });

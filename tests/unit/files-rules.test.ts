@@ -98,7 +98,10 @@ describe('limits', () => {
 			ok: false,
 			error: {
 				code: 'file-too-large',
-				message: 'This file is 2 MB; files can be at most 2 MB.'
+				message: 'This file is 2 MB; files can be at most 2 MB.',
+				// The numbers travel too, so each page words the refusal in its own language.
+				sizeBytes: 2 * MiB + 1,
+				limitBytes: 2 * MiB
 			}
 		});
 		expect(storedFiles(server)).toEqual([]);
@@ -113,7 +116,10 @@ describe('limits', () => {
 		expect(overRoom.status).toBe(413);
 		expect(JSON.parse(overRoom.body).error).toEqual({
 			code: 'room-storage-full',
-			message: 'This room can hold 3 MB of files and has 1 MB left; this file is 2 MB.'
+			message: 'This room can hold 3 MB of files and has 1 MB left; this file is 2 MB.',
+			sizeBytes: 2 * MiB,
+			limitBytes: 3 * MiB,
+			leftBytes: MiB
 		});
 
 		const host = await server.client();

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { filePreviewPath } from '../../src/lib/protocol';
 import { nextEvent, rawRequest, startServer, type Harness } from './harness';
 import {
 	createUpload,
 	download,
 	join,
+	linkFor,
 	patchUpload,
 	roomOfTwo,
 	sha256,
@@ -154,12 +154,16 @@ describe('downloading', () => {
 			name: 'b.svg',
 			type: 'image/svg+xml'
 		});
-		const preview = await fetch(`${server.url}${filePreviewPath(image, bo.token)}`);
+		const link = await linkFor(server, bo.token, image);
+		const preview = await fetch(`${server.url}${link!.preview}`);
 		expect(preview.status).toBe(200);
 		expect(preview.headers.get('content-type')).toBe('image/png');
 		expect(preview.headers.get('content-disposition')).toMatch(/^inline;/);
 		expect(preview.headers.get('cross-origin-resource-policy')).toBe('same-origin');
-		expect((await fetch(`${server.url}${filePreviewPath(svg, bo.token)}`)).status).toBe(404);
+		const svgLink = await linkFor(server, bo.token, svg);
+		expect(svgLink?.preview).toBeUndefined();
+		const forced = svgLink!.download.replace(`/files/${svg}?`, `/files/${svg}/preview?`);
+		expect((await fetch(`${server.url}${forced}`)).status).toBe(404);
 	});
 });
 

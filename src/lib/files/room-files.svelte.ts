@@ -3,12 +3,14 @@
  * on the way. The list starts from the join answer, follows file:added and file:removed, and
  * starts again from every new answer (a resumed connection may have missed events).
  */
-import { createContext } from 'svelte';
+import { createContext, untrack } from 'svelte';
 import { describeError } from '../errors';
-import { fileDownloadPath, filePreviewPath, type FileInfo, type ServerToClient } from '../protocol';
+import type { FileInfo, ServerToClient } from '../protocol';
 import type { RoomSession } from '../room/session.svelte';
 import { getSocket, request, type DropcallSocket } from '../socket';
 import { pastedFileName } from './names';
+import { FileLinks } from './file-links.svelte';
+import { SeatToken } from './seat-token';
 import { Upload } from './upload.svelte';
 
 export class RoomFiles {
@@ -21,12 +23,23 @@ export class RoomFiles {
 	/** The last thing that went wrong outside an upload (a delete, say), in words. */
 	error = $state<string>();
 
-	readonly #fileToken: string | undefined;
+	/** What uploads authorise with: followed from every join answer, waited for after a refusal. */
+	readonly #seat = new SeatToken();
+	readonly #links = new FileLinks(this.#seat);
+	readonly #stopLinks: () => void;
+	/** The credential the links held were asked with. */
+	#linksSeat: string | undefined;
 
 	constructor(session: RoomSession, socket: DropcallSocket = getSocket()) {
 		this.#session = session;
 		this.files = $derived(session.answer?.files ?? []);
-		this.#fileToken = $derived(session.answer?.fileToken);
+		// Every file listed gets a link as it appears.
+		this.#stopLinks = $effect.root(() => {
+			$effect(() => {
+				const ids = this.files.map((file) => file.id);
+				untrack(() => void this.#links.want(ids));
+			});
+		});
 		const onAdded: ServerToClient['file:added'] = (file) => {
 			this.files = [...this.files.filter((other) => other.id !== file.id), file];
 			// The upload gives way to its file, whichever of the two news arrives first.
@@ -37,7 +50,19 @@ export class RoomFiles {
 		};
 		socket.on('file:added', onAdded);
 		socket.on('file:removed', onRemoved);
+		if (session.answer) this.#seat.set(session.answer.fileToken);
+		const stopFollowing = session.onAnswer((answer) => {
+			if (!answer) return this.#seat.end();
+			const previous = this.#linksSeat;
+			this.#linksSeat = answer.fileToken;
+			this.#seat.set(answer.fileToken);
+			// Links name the seat that asked for them: a new seat needs new ones.
+			if (previous !== undefined && previous !== answer.fileToken) {
+				void this.#links.renewAll(answer.files.map((file) => file.id));
+			}
+		});
 		this.#unsubscribe = () => {
+			stopFollowing();
 			socket.off('file:added', onAdded);
 			socket.off('file:removed', onRemoved);
 		};
@@ -49,7 +74,7 @@ export class RoomFiles {
 		const started = [...files].map(
 			(file) =>
 				new Upload(file, {
-					fileToken: () => this.#fileToken,
+					seat: this.#seat,
 					onUploaded: (upload) => {
 						if (this.files.some((listed) => listed.id === upload.id)) {
 							this.uploads = this.uploads.filter((other) => other !== upload);
@@ -95,17 +120,25 @@ export class RoomFiles {
 		return file.senderId === this.#session.self?.id;
 	}
 
-	downloadUrl(file: FileInfo): string {
-		return fileDownloadPath(file.id, this.#fileToken ?? '');
+	/** The file's download link while it is fresh; undefined while a new one is on its way. */
+	downloadUrl(file: FileInfo): string | undefined {
+		return this.#links.download(file.id);
 	}
 
 	previewUrl(file: FileInfo): string | undefined {
-		return file.hasPreview ? filePreviewPath(file.id, this.#fileToken ?? '') : undefined;
+		return file.hasPreview ? this.#links.preview(file.id) : undefined;
+	}
+
+	/** A download link fresh enough to follow right now, renewed first if need be. */
+	freshDownloadUrl(file: FileInfo): Promise<string | undefined> {
+		return this.#links.fresh(file.id);
 	}
 
 	/** Stops listening and cancels uploads still going: nothing half-sent stays on the server. */
 	dispose(): void {
 		this.#unsubscribe();
+		this.#stopLinks();
+		this.#links.dispose();
 		for (const upload of this.uploads) if (upload.status !== 'finishing') void upload.cancel();
 		this.uploads = [];
 	}

@@ -15,6 +15,7 @@ import {
 } from '../protocol';
 import { sanitiseFileName } from './names';
 import { TransferRate } from './rate';
+import { seatAuthorisation, type SeatToken } from './seat-token';
 
 /**
  * Retries after a failed request, in milliseconds: about half a minute in all, longer than the
@@ -27,8 +28,8 @@ const RETRY_DELAYS_MS = [0, 1000, 2000, 3000, 5000, 5000, 5000, 5000];
 export type UploadStatus = 'uploading' | 'finishing' | 'failed';
 
 export interface UploadOptions {
-	/** Read before every request: a resumed seat may bring a fresh join answer. */
-	fileToken: () => string | undefined;
+	/** The seat's credential, read before every request: a new seat brings a new one. */
+	seat: SeatToken;
 	/** Every byte arrived; the file appears through file:added. */
 	onUploaded: (upload: Upload) => void;
 }
@@ -57,7 +58,8 @@ export class Upload {
 	#tus: Promise<TusUpload>;
 	#rate = new TransferRate();
 
-	constructor(file: File, { fileToken, onUploaded }: UploadOptions) {
+	constructor(file: File, { seat, onUploaded }: UploadOptions) {
+		const auth = seatAuthorisation(seat);
 		this.name = sanitiseFileName(file.name);
 		this.size = file.size;
 		this.type = file.type;
@@ -73,9 +75,7 @@ export class Upload {
 				metadata: { [uploadMetadataKeys.name]: file.name, [uploadMetadataKeys.type]: file.type },
 				// Files die with the seat, so there is nothing to resume after a reload.
 				storeFingerprintForResuming: false,
-				onBeforeRequest: (request) => {
-					request.setHeader('Authorization', `Bearer ${fileToken() ?? ''}`);
-				},
+				onBeforeRequest: (request) => auth.authorise(request),
 				onUploadUrlAvailable: () => {
 					this.id = tus.url?.split('/').at(-1);
 				},
@@ -90,7 +90,8 @@ export class Upload {
 					this.status = 'finishing';
 					onUploaded(this);
 				},
-				onShouldRetry: (error) => isWorthRetrying(error),
+				onShouldRetry: (error) =>
+					isWorthRetrying(error) || auth.shouldRetryForSeat(bodyError(error)?.code),
 				onError: (error) => {
 					this.status = 'failed';
 					this.bytesPerSecond = undefined;
@@ -140,10 +141,10 @@ function isWorthRetrying(error: Error | DetailedError): boolean {
 	return status === 0 || status === 409 || status === 423 || (status >= 500 && status !== 507);
 }
 
-/** Why the server said no, in its own words; undefined when it never got to answer. */
-function refusalOf(error: Error | DetailedError): ProtocolError | undefined {
+/** The refusal a file route answered with, if the answer is one of ours. */
+function bodyError(error: Error | DetailedError): ProtocolError | undefined {
 	const response = 'originalResponse' in error ? error.originalResponse : null;
-	if (!response || statusOf(error) < 400 || isWorthRetrying(error)) return undefined;
+	if (!response) return undefined;
 	let body: unknown;
 	try {
 		body = JSON.parse(response.getBody());
@@ -151,10 +152,17 @@ function refusalOf(error: Error | DetailedError): ProtocolError | undefined {
 		// Not one of ours: a proxy's error page, say.
 	}
 	const parsed = v.safeParse(FileErrorBodySchema, body);
-	return parsed.success
-		? parsed.output.error
-		: {
-				code: 'upload-failed',
-				message: `The server refused this upload (HTTP ${response.getStatus()}).`
-			};
+	return parsed.success ? parsed.output.error : undefined;
+}
+
+/** Why the server said no, in its own words; undefined when it never got to answer. */
+function refusalOf(error: Error | DetailedError): ProtocolError | undefined {
+	const response = 'originalResponse' in error ? error.originalResponse : null;
+	if (!response || statusOf(error) < 400 || isWorthRetrying(error)) return undefined;
+	return (
+		bodyError(error) ?? {
+			code: 'upload-failed',
+			message: `The server refused this upload (HTTP ${response.getStatus()}).`
+		}
+	);
 }

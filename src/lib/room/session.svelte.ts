@@ -38,6 +38,7 @@ export class RoomSession {
 	#media: Media = { audio: false, video: false };
 	#signalListeners = new Set<(signal: RelayedSignal) => void>();
 	#presenceListeners = new Set<() => void>();
+	#answerListeners = new Set<(answer: JoinAnswer | undefined) => void>();
 	#unsubscribe: () => void;
 
 	constructor(roomId: string, socket: DropcallSocket = getSocket()) {
@@ -100,6 +101,7 @@ export class RoomSession {
 		if (!isJoined) {
 			this.status = this.error?.code === 'room-not-found' ? 'ended' : 'left';
 			this.#setPeers([]);
+			this.#announceAnswer(undefined);
 		}
 	}
 
@@ -118,6 +120,7 @@ export class RoomSession {
 		}
 		this.error = undefined;
 		this.answer = answer;
+		this.#announceAnswer(answer);
 		this.self = answer.self;
 		this.room = answer.room;
 		this.iceServers = answer.iceServers;
@@ -148,6 +151,19 @@ export class RoomSession {
 		return () => this.#presenceListeners.delete(listener);
 	}
 
+	/**
+	 * Called with every join answer as it arrives, and with undefined once the page is out of
+	 * the room for good. The file routes' credential follows it without waiting for a render.
+	 */
+	onAnswer(listener: (answer: JoinAnswer | undefined) => void): () => void {
+		this.#answerListeners.add(listener);
+		return () => this.#answerListeners.delete(listener);
+	}
+
+	#announceAnswer(answer: JoinAnswer | undefined): void {
+		for (const listener of this.#answerListeners) listener(answer);
+	}
+
 	#setPeers(peers: PeerInfo[]): void {
 		this.peers = peers;
 		for (const listener of this.#presenceListeners) listener();
@@ -158,6 +174,7 @@ export class RoomSession {
 		this.status = 'left';
 		this.#setPeers([]);
 		this.#resumeToken = undefined;
+		this.#announceAnswer(undefined);
 		await request('room:leave');
 	}
 
@@ -167,6 +184,7 @@ export class RoomSession {
 		this.#unsubscribe();
 		this.#signalListeners.clear();
 		this.#presenceListeners.clear();
+		this.#answerListeners.clear();
 	}
 }
 
