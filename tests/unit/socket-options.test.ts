@@ -11,7 +11,8 @@ afterEach(async () => {
 
 describe('what a connection keeps of its opening request', () => {
 	it('drops the request but keeps what the handshake is built from', async () => {
-		harness = await startServer();
+		// A front end on another origin, as ALLOWED_ORIGINS lets one in.
+		harness = await startServer({ allowedOrigins: ['https://call.example'] });
 		const connected = new Promise<import('socket.io').Socket>((resolve) =>
 			harness!.dropcall.io.once('connection', resolve)
 		);
