@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { baseArgs, chromiumPath, fakeDeviceArgs } from './tests/e2e/browser';
-import { fileSettings, limitSettings } from './tests/e2e/server-env';
+import { fileSettings, limitSettings, seatSettings } from './tests/e2e/server-env';
 
 const port = Number(process.env.E2E_PORT ?? 4317);
 
@@ -33,8 +33,8 @@ export default defineConfig({
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			QUIET: '1',
-			RESUME_GRACE_SECONDS: '3',
 			...fileSettings,
+			...seatSettings,
 			...limitSettings
 		}
 	}

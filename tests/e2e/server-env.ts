@@ -6,6 +6,16 @@ export const fileSettings = {
 	MAX_FILE_BYTES: '20MiB'
 };
 
+export const seatSettings = {
+	/**
+	 * The production grace, longer than a heartbeat takes to notice a silent page (10 s): with
+	 * 3 s, a page whose renderer was busy for a few seconds (Playwright handing it a 25 MB file
+	 * on a loaded machine) lost its seat and its shared files the moment the server noticed,
+	 * a harsher world than any user's. Tab closes and reloads still free a seat at once.
+	 */
+	RESUME_GRACE_SECONDS: '15'
+};
+
 /**
  * Every browser context comes from 127.0.0.1, and tests create rooms faster than people do:
  * the per-address room limit is raised so the suite never meets it. The other limits keep
