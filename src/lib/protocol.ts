@@ -203,7 +203,8 @@ export interface ClientToServer {
 	'room:join': (request: JoinRoomRequest, ack: Ack<JoinAnswer>) => void;
 	'room:leave': (ack: Ack<object>) => void;
 	'peer:media': (request: UpdateMediaRequest, ack: Ack<object>) => void;
-	signal: (request: SignalRequest, ack: Ack<object>) => void;
+	/** Browsers send signals without an ack; the server answers one only when it is asked. */
+	signal: (request: SignalRequest, ack?: Ack<object>) => void;
 	/** Only the file's sender may delete it. */
 	'file:delete': (request: DeleteFileRequest, ack: Ack<object>) => void;
 }

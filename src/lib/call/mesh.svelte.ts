@@ -6,7 +6,7 @@
 import { createContext, untrack } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
 import type { PeerInfo, RelayedSignal, SignalPayload } from '../protocol';
-import { request } from '../socket';
+import { getSocket } from '../socket';
 import type { RoomSession } from '../room/session.svelte';
 import type { DataChannelName } from './data-channels';
 import type { LocalMedia } from './local-media.svelte';
@@ -134,7 +134,9 @@ export class Mesh {
 			certificate: this.#certificate,
 			limits: sendLimitsFor(this.peers.size + 2),
 			tracks: this.#tracks(),
-			signal: (payload: SignalPayload) => void request('signal', { to: remoteId, ...payload }),
+			// No acknowledgement: its answer would change nothing a peer does (a lost signal is
+			// what ICE restarts are for), and acks were half of what a busy server wrote.
+			signal: (payload: SignalPayload) => getSocket().emit('signal', { to: remoteId, ...payload }),
 			onChannelOpen: (peer, channel) => {
 				for (const listener of this.#openListeners.get(channel) ?? []) listener(peer);
 			},
