@@ -2,7 +2,8 @@
  * Downloads and thumbnails: `GET /files/<id>?link=…` and `GET /files/<id>/preview?link=…`, with
  * a link token from `POST /files/links` (./link-route.ts); the seat's own token is not taken.
  * Streamed from disk in bounded chunks (memory stays flat for any size), byte ranges for
- * resumed downloads and seeking, and cut off the moment the file is deleted.
+ * resumed downloads and seeking, and cut off the moment the file is deleted or the seat that
+ * asked for the link is freed.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
@@ -26,17 +27,31 @@ export function downloadRoute(
 	links: FileLinks,
 	registry: RoomRegistry
 ): Handler {
+	// Downloads under way, by file and by the seat whose link started them: either going
+	// ends them at once, as it ends every later use of the link.
 	const streaming = new Map<string, Set<ReadStream>>();
-	catalogue.on('forgotten', (id) => {
-		for (const stream of streaming.get(id) ?? []) stream.destroy();
-		streaming.delete(id);
-	});
+	const streamingFor = new Map<string, Set<ReadStream>>();
+	const cutOff = (streams: Map<string, Set<ReadStream>>, key: string) => {
+		for (const stream of streams.get(key) ?? []) stream.destroy();
+		streams.delete(key);
+	};
+	catalogue.on('forgotten', (id) => cutOff(streaming, id));
+	registry.on('peerLeft', (_room, seat) => cutOff(streamingFor, seat.peerId));
+	const track = (streams: Map<string, Set<ReadStream>>, key: string, stream: ReadStream) => {
+		const active = streams.get(key) ?? new Set();
+		streams.set(key, active.add(stream));
+		return () => {
+			active.delete(stream);
+			if (active.size === 0 && streams.get(key) === active) streams.delete(key);
+		};
+	};
 
 	async function send(
 		request: IncomingMessage,
 		response: ServerResponse,
 		file: SharedFile,
-		isPreview: boolean
+		isPreview: boolean,
+		peerId: string
 	): Promise<void> {
 		let handle: FileHandle;
 		try {
@@ -85,16 +100,16 @@ export function downloadRoute(
 			return;
 		}
 		const stream = handle.createReadStream({ start, end, highWaterMark: READ_CHUNK_BYTES });
-		const active = streaming.get(info.id) ?? new Set();
-		streaming.set(info.id, active.add(stream));
+		const untrackFile = track(streaming, info.id, stream);
+		const untrackSeat = track(streamingFor, peerId, stream);
 		try {
 			await pipeline(stream, response);
 		} catch {
-			// The person cancelled, or the file was deleted under the download: both just end it.
+			// The person cancelled, or the file or the seat went under the download: all end it.
 			response.destroy();
 		} finally {
-			active.delete(stream);
-			if (active.size === 0 && streaming.get(info.id) === active) streaming.delete(info.id);
+			untrackFile();
+			untrackSeat();
 		}
 	}
 
@@ -121,6 +136,6 @@ export function downloadRoute(
 		if (!registry.get(file.roomId)?.members.has(link.peerId)) {
 			return sendRefusal(response, notAMember);
 		}
-		void send(request, response, file, Boolean(preview));
+		void send(request, response, file, Boolean(preview), link.peerId);
 	};
 }

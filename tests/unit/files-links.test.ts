@@ -3,6 +3,7 @@
  * stops when its file or its seat goes; the seat's own credential never works in a URL.
  */
 import { randomBytes } from 'node:crypto';
+import { get as get_, type IncomingMessage } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FILE_LINKS_PATH, fileDownloadPath, UPLOADS_PATH } from '../../src/lib/protocol';
 import { askLinks, createUpload, linkFor, roomOfTwo, upload } from './files-client';
@@ -62,6 +63,28 @@ describe('a download link', () => {
 		expect((await get(secondLink!.download)).status).toBe(200);
 		server.dropcall.registry.leave(roomId, bo.answer.self.id);
 		expect((await get(secondLink!.download)).status).toBe(403);
+	});
+
+	it('cuts off a download under way when the seat that asked for it is freed', async () => {
+		const { roomId, ana, bo } = await roomOfTwo(server);
+		const size = 32 * 1024 * 1024;
+		const id = await upload(server, ana, randomBytes(size));
+		const link = (await linkFor(server, bo.token, id))!;
+		const response = await new Promise<IncomingMessage>((resolve) =>
+			get_(`${server.url}${link.download}`, resolve)
+		);
+		// Read nothing until the seat is gone: the rest of the file is still to be sent.
+		response.pause();
+		let received = 0;
+		const ended = new Promise<string>((done) => {
+			response.on('error', () => undefined);
+			response.on('close', () => done(response.complete ? 'complete' : 'cut off'));
+		});
+		server.dropcall.registry.leave(roomId, bo.answer.self.id);
+		response.on('data', (chunk: Buffer) => (received += chunk.length));
+		response.resume();
+		expect(await ended).toBe('cut off');
+		expect(received).toBeLessThan(size);
 	});
 
 	it('expires', async () => {
