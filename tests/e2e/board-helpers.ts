@@ -1,6 +1,6 @@
 /** Looking at and drawing on the whiteboard, for the whiteboard and game tests. */
 import { expect, type Page } from '@playwright/test';
-import { tile } from './helpers';
+import { showControl, tile } from './helpers';
 
 export function board(page: Page) {
 	return page.getByRole('img', { name: 'Whiteboard', exact: true });
@@ -13,7 +13,7 @@ export async function expectConnected(page: Page, name: string): Promise<void> {
 }
 
 export async function openWhiteboard(page: Page): Promise<void> {
-	const button = page.getByRole('button', { name: 'Whiteboard', exact: true });
+	const button = await showControl(page, 'Whiteboard');
 	if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click();
 	await expect(board(page)).toBeVisible();
 }

@@ -1,5 +1,5 @@
 /** What a person does in the UI, step by step, shared by the end-to-end tests. */
-import { chromium, expect, type Browser, type Page } from '@playwright/test';
+import { chromium, expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { baseArgs, chromiumPath } from './browser';
 
 export interface RoomOptions {
@@ -108,4 +108,19 @@ export async function expectRemovedVideosReleased(page: Page): Promise<void> {
 export async function expectNoVideo(page: Page, name: string): Promise<void> {
 	await expect(tile(page, name)).toBeVisible();
 	await expect(tile(page, name).locator('video')).toHaveCount(0);
+}
+
+/**
+ * A call control by its name. On a phone the less used ones sit behind "More"; that is opened
+ * first when the control is not in the bar.
+ */
+export async function showControl(page: Page, name: string): Promise<Locator> {
+	const control = page.getByRole('button', { name, exact: true });
+	const more = page.getByRole('button', { name: 'More', exact: true });
+	await expect(control.or(more).first()).toBeVisible();
+	if (!(await control.isVisible()) && (await more.getAttribute('aria-expanded')) !== 'true') {
+		await more.click();
+	}
+	await expect(control).toBeVisible();
+	return control;
 }

@@ -5,7 +5,8 @@
 export const DATA_CHANNELS = [
 	{ name: 'chat', id: 0 },
 	{ name: 'board', id: 1 },
-	{ name: 'game', id: 2 }
+	{ name: 'game', id: 2 },
+	{ name: 'hands', id: 3 }
 ] as const;
 
 export type DataChannelName = (typeof DATA_CHANNELS)[number]['name'];

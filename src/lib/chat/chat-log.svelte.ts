@@ -34,6 +34,7 @@ export class ChatLog {
 	/** Messages waiting for a peer's channel to open, by peer id. */
 	#outbox = new Map<string, string[]>();
 	#stop: (() => void)[];
+	#receivedListeners = new Set<(message: ChatMessage) => void>();
 
 	constructor(session: RoomSession, mesh: Mesh) {
 		this.#session = session;
@@ -47,8 +48,10 @@ export class ChatLog {
 			},
 			{
 				onMessages: () => (this.messages = this.#replica.messages),
-				onReceived: () => {
+				onReceived: (peerId) => {
 					if (!this.#isOpen) this.unread += 1;
+					const message = this.messages.findLast((message) => message.senderId === peerId);
+					if (message) for (const listener of this.#receivedListeners) listener(message);
 				},
 				onAck: (peerId, id) => this.#acknowledged(peerId, id),
 				onIgnored: (peerId) => this.ignored.note(peerId)
@@ -94,7 +97,14 @@ export class ChatLog {
 		return true;
 	}
 
+	/** Called with each new message someone sends, live (not from a history). */
+	onReceived(listener: (message: ChatMessage) => void): () => void {
+		this.#receivedListeners.add(listener);
+		return () => this.#receivedListeners.delete(listener);
+	}
+
 	dispose(): void {
+		this.#receivedListeners.clear();
 		for (const stop of this.#stop) stop();
 	}
 
