@@ -1,5 +1,6 @@
 /** Words for the protocol's error codes, as a person should read them. */
 import { m } from './paraglide/messages.js';
+import { getLocale } from './paraglide/runtime.js';
 import { formatBytes } from './files/format';
 import type { DeviceRule, ProtocolError } from './protocol';
 
@@ -58,15 +59,18 @@ function describeFileError(error: ProtocolError): string | undefined {
 			return m.not_your_file();
 		case 'file-too-large':
 			return size !== undefined && limit !== undefined
-				? m.file_too_large({ size: formatBytes(size), limit: formatBytes(limit) })
+				? m.file_too_large({
+						size: formatBytes(size, getLocale()),
+						limit: formatBytes(limit, getLocale())
+					})
 				: m.file_overflow();
 		case 'room-storage-full':
 			if (limitFiles !== undefined) return m.room_files_full({ count: limitFiles });
 			return size !== undefined && limit !== undefined && left !== undefined
 				? m.room_storage_full({
-						limit: formatBytes(limit),
-						left: formatBytes(left),
-						size: formatBytes(size)
+						limit: formatBytes(limit, getLocale()),
+						left: formatBytes(left, getLocale()),
+						size: formatBytes(size, getLocale())
 					})
 				: m.room_storage_full_plain();
 		case 'storage-full':

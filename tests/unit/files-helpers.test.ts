@@ -103,6 +103,12 @@ describe('sizes and times', () => {
 		expect(formatBytes(bytes)).toBe(words);
 	});
 
+	it('words a byte count in the reader’s language', () => {
+		expect(formatBytes(1, 'ko')).toBe('1바이트');
+		expect(formatBytes(512, 'ko')).toBe('512바이트');
+		expect(formatBytes(1, 'en')).toBe('1 byte');
+	});
+
 	it('says speeds and time left the way people read them', () => {
 		expect(formatSpeed(3.25 * 2 ** 20)).toBe('3.25 MB/s');
 		expect(formatDuration(0.2)).toBe('1 s');

@@ -4,9 +4,20 @@
  */
 const units = ['bytes', 'KB', 'MB', 'GB', 'TB'] as const;
 
-export function formatBytes(bytes: number): string {
+/**
+ * `locale` words the byte count below 1 KB ("1 byte", "1바이트"); the server, which words
+ * refusals for its logs, leaves it English.
+ */
+export function formatBytes(bytes: number, locale = 'en'): string {
 	if (!Number.isFinite(bytes) || bytes < 0) return '?';
-	if (bytes < 1024) return bytes === 1 ? '1 byte' : `${Math.round(bytes)} bytes`;
+	if (bytes < 1024) {
+		return new Intl.NumberFormat(locale, {
+			style: 'unit',
+			unit: 'byte',
+			unitDisplay: 'long',
+			useGrouping: false
+		}).format(Math.round(bytes));
+	}
 	let value = bytes;
 	let unit = 0;
 	while (value >= 1024 && unit < units.length - 1) {
@@ -18,8 +29,8 @@ export function formatBytes(bytes: number): string {
 	return `${Number(value.toFixed(digits))} ${units[unit]}`;
 }
 
-export function formatSpeed(bytesPerSecond: number): string {
-	return `${formatBytes(bytesPerSecond)}/s`;
+export function formatSpeed(bytesPerSecond: number, locale = 'en'): string {
+	return `${formatBytes(bytesPerSecond, locale)}/s`;
 }
 
 /** "8 s", "3 min 20 s", "1 h 5 min": rounded the way a person reads a countdown. */
