@@ -39,6 +39,8 @@ test('a whole call from the keyboard: join, mute both ways, chat, leave', async 
 
 	const microphone = page.getByRole('button', { name: 'Microphone', exact: true });
 	await expect(microphone).toHaveAttribute('aria-pressed', 'true');
+	// Like the button, the shortcut waits out the join's own work on the microphone.
+	await expect(microphone).toBeEnabled();
 	await page.keyboard.press('Control+d');
 	await expect(microphone).toHaveAttribute('aria-pressed', 'false');
 	await expect(liveRegion(page)).toContainText('Your microphone is off');
@@ -60,6 +62,7 @@ test('a whole call from the keyboard: join, mute both ways, chat, leave', async 
 	await expect(page.getByRole('log')).toContainText('Hello from the keyboard');
 	await expect(liveRegion(host)).toContainText('Kim in the chat: Hello from the keyboard');
 	// Ctrl+D mutes even from the chat box; the browser's bookmark dialog stays shut.
+	await expect(microphone).toBeEnabled();
 	await page.keyboard.press('Control+d');
 	await expect(microphone).toHaveAttribute('aria-pressed', 'false');
 
@@ -92,6 +95,7 @@ test('? opens the shortcuts dialog, Escape closes it and focus goes back', async
 
 	// Ctrl+E turns the camera off and on.
 	await expect(camera).toHaveAttribute('aria-pressed', 'true');
+	await expect(camera).toBeEnabled();
 	await page.keyboard.press('Control+e');
 	await expect(camera).toHaveAttribute('aria-pressed', 'false');
 
