@@ -1,11 +1,11 @@
 /**
  * Serves the built app. build/ is a link that a rebuild swaps to a new folder at once
- * (scripts/build-swap.js), so the link is resolved per request and each build folder gets its
- * own file index: sirv reads a folder's file list, sizes and ETags once, and a list read from
- * one build must never describe the files of another.
+ * (scripts/build-swap.js), so the link is resolved again after each change to it, and each build
+ * folder gets its own file index: sirv reads a folder's file list, sizes and ETags once, and a
+ * list read from one build must never describe the files of another.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, watch } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import sirv from 'sirv';
 import { contentSecurityPolicy, sendJson, type Handler } from './http.ts';
 
@@ -64,8 +64,20 @@ export function staticApp(dir: string): StaticApp {
 		throw new Error(`No built app in ${dir}: run "npm run build" (npm start does it for you)`);
 	}
 	const builds: Build[] = [];
+	// Resolving the link is a blocking file-system call, and every request asks for the build
+	// (its policy goes on every response): it is resolved again only after the link changed.
+	let served: Build | undefined;
+	let canWatch = true;
+	try {
+		watch(dirname(dir), { persistent: false }, (_event, name) => {
+			if (name === null || name === basename(dir)) served = undefined;
+		}).on('error', () => (canWatch = false));
+	} catch {
+		canWatch = false; // then resolved on every request: as correct, only slower
+	}
 
 	function current(): Build {
+		if (served && canWatch) return served;
 		let folder: string;
 		try {
 			folder = realpathSync(dir);
@@ -73,12 +85,12 @@ export function staticApp(dir: string): StaticApp {
 			// Only while an old build/ folder is moved aside for the first link: keep serving.
 			return builds.at(-1)!;
 		}
-		const known = builds.find((build) => build.folder === folder);
-		if (known) return known;
-		const build = loadBuild(folder);
-		builds.push(build);
+		served = builds.find((build) => build.folder === folder);
+		if (served) return served;
+		served = loadBuild(folder);
+		builds.push(served);
 		if (builds.length > KEPT_BUILDS) builds.shift();
-		return build;
+		return served;
 	}
 	current();
 
