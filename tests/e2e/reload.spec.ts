@@ -21,7 +21,7 @@ async function shareFile(page: Page, name: string, buffer: Buffer): Promise<void
  */
 async function watchPanel(page: Page, person: string, file: string): Promise<void> {
 	await page.evaluate(
-		([person, file]) => {
+		({ person, file }) => {
 			const seen = { mostEntries: 0, fileMissing: 0, reconnecting: 0, frames: 0 };
 			Object.assign(window, { panelSeen: seen });
 			const look = () => {
@@ -39,7 +39,7 @@ async function watchPanel(page: Page, person: string, file: string): Promise<voi
 			};
 			look();
 		},
-		[person, file]
+		{ person, file }
 	);
 }
 
