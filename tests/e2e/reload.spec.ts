@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createRoom, expectPeople, expectVideoFrames, joinRoom, openPanel, tile } from './helpers';
 import { seatSettings } from './server-env';
@@ -73,6 +76,26 @@ test('a reload is not a leave: same seat, same files, camera as it was, no Join'
 	await ana.getByRole('button', { name: 'Camera', exact: true }).click();
 	await expect(tile(bo, 'Ana').locator('video')).toHaveCount(0);
 
+	// A larger upload, slowed down so that the reload cuts it off part way.
+	const bigPath = resolve('test-results', `reload-big-${Date.now()}.bin`);
+	const big = randomBytes(3 * 2 ** 20);
+	writeFileSync(bigPath, big);
+	const devtools = await anaContext.newCDPSession(ana);
+	await devtools.send('Network.enable');
+	await devtools.send('Network.emulateNetworkConditions', {
+		offline: false,
+		latency: 0,
+		downloadThroughput: -1,
+		uploadThroughput: 256 * 1024
+	});
+	const chooser = ana.waitForEvent('filechooser');
+	await ana.getByRole('button', { name: 'Share files' }).click();
+	await (await chooser).setFiles(bigPath);
+	const progress = ana.getByRole('progressbar', { name: basename(bigPath) });
+	await expect
+		.poll(async () => Number(await progress.getAttribute('aria-valuenow')))
+		.toBeGreaterThanOrEqual(10);
+
 	await watchPanel(bo, 'Ana', 'notes.txt');
 	await ana.reload();
 	// Back in the call without pressing Join: the call's own controls are there.
@@ -85,6 +108,28 @@ test('a reload is not a leave: same seat, same files, camera as it was, no Join'
 		'aria-pressed',
 		'false'
 	);
+	// The upload the reload cut off: picked again, it continues at the server's offset.
+	await devtools.send('Network.emulateNetworkConditions', {
+		offline: false,
+		latency: 0,
+		downloadThroughput: -1,
+		uploadThroughput: -1
+	});
+	const offsets: number[] = [];
+	ana.on('request', (request) => {
+		if (request.method() === 'PATCH') offsets.push(Number(request.headers()['upload-offset']));
+	});
+	const again = ana.waitForEvent('filechooser');
+	await ana.getByRole('button', { name: `Pick ${basename(bigPath)} again` }).click();
+	await (await again).setFiles(bigPath);
+	await expect(fileItem(bo, basename(bigPath))).toHaveCount(1, { timeout: 20_000 });
+	expect(offsets[0], 'the first byte sent after the reload').toBeGreaterThan(0);
+	const [bigDownload] = await Promise.all([
+		bo.waitForEvent('download'),
+		bo.getByRole('link', { name: `Download ${basename(bigPath)}` }).click()
+	]);
+	expect(readFileSync((await bigDownload.path())!).equals(big)).toBe(true);
+
 	// Connected again: Bo's tile of Ana says nothing, and she is a person, not two.
 	await expect(tile(bo, 'Ana').getByRole('status')).toHaveCount(0);
 	await expect(tile(bo, 'Ana').locator('video')).toHaveCount(0);
@@ -102,7 +147,6 @@ test('a reload is not a leave: same seat, same files, camera as it was, no Join'
 		bo.waitForEvent('download'),
 		bo.getByRole('link', { name: 'Download notes.txt' }).click()
 	]);
-	const { readFileSync } = await import('node:fs');
 	expect(readFileSync((await download.path())!).equals(notes)).toBe(true);
 
 	// Closing the tab frees the seat and the files, within the reload grace.
