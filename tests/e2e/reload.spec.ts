@@ -7,6 +7,10 @@ import { seatSettings } from './server-env';
 
 const reloadGraceMs = Number(seatSettings.RELOAD_GRACE_SECONDS) * 1000;
 
+// Three or four pages with cameras, a reload and a throttled upload: more than the default
+// minute on a shared 2-core machine, though every step waits on what the page shows.
+test.slow();
+
 function fileItem(page: Page, name: string) {
 	return page.getByRole('list', { name: 'Files' }).getByRole('listitem').filter({ hasText: name });
 }
@@ -75,6 +79,15 @@ test('a reload is not a leave: same seat, same files, camera as it was, no Join'
 	// Camera off before the reload: it must still be off after it.
 	await ana.getByRole('button', { name: 'Camera', exact: true }).click();
 	await expect(tile(bo, 'Ana').locator('video')).toHaveCount(0);
+
+	// Chat before the reload: the page that comes back has it handed over again.
+	await bo.getByRole('button', { name: 'Chat', exact: true }).click();
+	await bo.getByRole('textbox', { name: 'Message' }).fill('said before the reload');
+	await bo.getByRole('textbox', { name: 'Message' }).press('Enter');
+	await expect(ana.getByRole('button', { name: 'Chat', exact: true })).toHaveAccessibleDescription(
+		/1/
+	);
+	await openPanel(bo);
 
 	// A larger upload, slowed down so that the reload cuts it off part way.
 	const bigPath = resolve('test-results', `reload-big-${Date.now()}.bin`);
@@ -148,6 +161,11 @@ test('a reload is not a leave: same seat, same files, camera as it was, no Join'
 		bo.getByRole('link', { name: 'Download notes.txt' }).click()
 	]);
 	expect(readFileSync((await download.path())!).equals(notes)).toBe(true);
+
+	await ana.getByRole('button', { name: 'Chat', exact: true }).click();
+	await expect(ana.getByRole('log', { name: 'Chat messages' })).toContainText(
+		'said before the reload'
+	);
 
 	// Closing the tab frees the seat and the files, within the reload grace.
 	const closedAt = Date.now();
