@@ -29,11 +29,19 @@ async function shareFile(page: Page, name: string, buffer: Buffer): Promise<void
 async function watchPanel(page: Page, person: string, file: string): Promise<void> {
 	await page.evaluate(
 		({ person, file }) => {
-			const seen = { mostEntries: 0, fileMissing: 0, reconnecting: 0, frames: 0 };
+			const seen = {
+				mostEntries: 0,
+				fileMissing: 0,
+				reconnecting: 0,
+				tileReconnecting: 0,
+				frames: 0
+			};
 			Object.assign(window, { panelSeen: seen });
 			const look = () => {
 				const people = document.querySelector('ul[aria-label="People"]');
 				const files = document.querySelector('ul[aria-label="Files"]');
+				const tile = document.querySelector(`figure[aria-label="${person}"]`);
+				if (tile?.textContent?.includes('Reconnecting…')) seen.tileReconnecting++;
 				const entries = [...(people?.querySelectorAll('li') ?? [])].filter((item) =>
 					item.textContent?.includes(person)
 				);
@@ -55,7 +63,12 @@ function panelSeen(page: Page) {
 		() =>
 			(
 				window as unknown as {
-					panelSeen: { mostEntries: number; fileMissing: number; reconnecting: number };
+					panelSeen: {
+						mostEntries: number;
+						fileMissing: number;
+						reconnecting: number;
+						tileReconnecting: number;
+					};
 				}
 			).panelSeen
 	);
@@ -150,6 +163,8 @@ test('a reload is not a leave: same seat, same files, camera as it was, no Join'
 	const seen = await panelSeen(bo);
 	expect(seen.mostEntries, 'entries for Ana in People at once').toBe(1);
 	expect(seen.fileMissing, 'frames without notes.txt in Files').toBe(0);
+	// While her seat waited, her tile said so, rather than going and coming back.
+	expect(seen.tileReconnecting, 'frames with "Reconnecting…" on her tile').toBeGreaterThan(0);
 
 	// Her media works again: the camera comes back on when she turns it on.
 	await ana.getByRole('button', { name: 'Camera', exact: true }).click();
