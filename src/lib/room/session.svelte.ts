@@ -82,13 +82,17 @@ export class RoomSession {
 			socket.on(event as 'connect', handler as () => void);
 		}
 		// A reload closes the connection as a closed tab does; saying so first keeps the seat for
-		// the reload grace (RELOAD_GRACE_SECONDS) instead of freeing it at once.
+		// the reload grace (RELOAD_GRACE_SECONDS) instead of freeing it at once. A phone's browser
+		// freezes a background tab before it may discard it, killing the connection: said then
+		// too, so the tab restored (and reloaded) later still finds its seat.
 		const onPageHide = () => {
 			if (this.isInRoom) socket.emit('room:away');
 		};
 		addEventListener('pagehide', onPageHide);
+		document.addEventListener('freeze', onPageHide);
 		this.#unsubscribe = () => {
 			removeEventListener('pagehide', onPageHide);
+			document.removeEventListener('freeze', onPageHide);
 			for (const [event, handler] of Object.entries(handlers)) {
 				socket.off(event as 'connect', handler as () => void);
 			}
