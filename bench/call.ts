@@ -43,7 +43,7 @@ function measure(page: Page, join: string, videos: string): Promise<number> {
 	return page.evaluate(`(${MEASURE_IN_PAGE})(${JSON.stringify({ join, videos })})`);
 }
 
-async function startApp() {
+export async function startApp() {
 	const build = spawnSync(process.execPath, ['scripts/build-if-stale.js'], { stdio: 'inherit' });
 	if (build.status !== 0) throw new Error('build failed');
 	const config = {

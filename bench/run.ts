@@ -7,6 +7,7 @@ import { benchBundle } from './bundle.ts';
 import { benchCall } from './call.ts';
 import { filesBenchmark } from './files.ts';
 import { loadBenchmark } from './load.ts';
+import { reloadBenchmark } from './reload.ts';
 
 export interface Benchmark {
 	name: string;
@@ -29,7 +30,8 @@ const all: Benchmark[] = [
 	printing('First-load size', 120, benchBundle),
 	printing('Calls', 900, benchCall),
 	filesBenchmark,
-	loadBenchmark
+	loadBenchmark,
+	reloadBenchmark
 ];
 // `npm run bench -- files` runs only the benchmarks with a word in their name that starts with
 // a given one: `load` picks "load: …" and not "First-load size". Flags (`--rooms 200`) and

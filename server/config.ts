@@ -14,6 +14,11 @@ export interface Config {
 	emptyRoomSeconds: number;
 	unjoinedRoomSeconds: number;
 	resumeGraceSeconds: number;
+	/**
+	 * How long the seat of a page that said it was going away (a reload, or a closed tab: the
+	 * browser cannot tell them apart) waits for that page to come back.
+	 */
+	reloadGraceSeconds: number;
 	maxSeats: number;
 	/** Socket.IO heartbeat: a dead connection is noticed within pingInterval + pingTimeout. */
 	pingIntervalSeconds: number;
@@ -208,6 +213,7 @@ export function readConfig(env: Env = process.env, argv: string[] = []): Config 
 		emptyRoomSeconds: readInteger(env, 'EMPTY_ROOM_SECONDS', 300, 0, 7 * 24 * 3600),
 		unjoinedRoomSeconds: readInteger(env, 'UNJOINED_ROOM_SECONDS', 600, 1, 7 * 24 * 3600),
 		resumeGraceSeconds,
+		reloadGraceSeconds: readInteger(env, 'RELOAD_GRACE_SECONDS', 5, 0, 3600),
 		maxSeats: readInteger(env, 'MAX_SEATS', MAX_SEATS, MIN_SEATS, MAX_SEATS),
 		pingIntervalSeconds: 5,
 		pingTimeoutSeconds: 5,

@@ -30,6 +30,8 @@ export interface SocketData {
 	peerId: string | undefined;
 	/** Last time anything arrived from this client; the resume grace counts from it. */
 	lastSeenAt: number;
+	/** The page said it is going away and may be back (room:away): a reload, or a closed tab. */
+	mayReturn: boolean;
 }
 
 export type DropcallServer = Server<ClientToServer, ServerToClient, object, SocketData>;
@@ -40,7 +42,9 @@ const notInRoom: ProtocolError = { code: 'not-in-room', message: 'Join a room fi
 /**
  * Disconnect reasons that mean the person went away on purpose: a closed tab or a call to
  * disconnect(). Anything else (a ping timeout, a broken transport) may be a phone changing
- * networks, so the seat is held for the resume grace.
+ * networks, so the seat is held for the resume grace. A reload closes the connection exactly
+ * as a closed tab does, so a page says room:away first and its seat waits the short reload
+ * grace (see the disconnect handler).
  */
 const deliberateDisconnects = new Set(['client namespace disconnect', 'transport close']);
 
@@ -83,6 +87,7 @@ export function attachSignaling(
 		socket.data.roomId = undefined;
 		socket.data.peerId = undefined;
 		socket.data.lastSeenAt = Date.now();
+		socket.data.mayReturn = false;
 		socket.conn.on('packet', () => {
 			socket.data.lastSeenAt = Date.now();
 		});
@@ -179,6 +184,13 @@ export function attachSignaling(
 			answer({ ok: true });
 		});
 
+		socket.on('room:away', (ack: unknown) => {
+			const answer = answerer<object>(ack);
+			if (!socket.data.roomId) return answer({ ok: false, error: notInRoom });
+			socket.data.mayReturn = true;
+			answer({ ok: true });
+		});
+
 		socket.on('peer:media', (payload: unknown, ack: unknown) => {
 			const answer = answerer<object>(ack);
 			const request = v.safeParse(UpdateMediaSchema, payload);
@@ -216,8 +228,15 @@ export function attachSignaling(
 		socket.on('disconnect', (reason) => {
 			const { roomId, peerId } = socket.data;
 			if (!roomId || !peerId) return;
-			if (deliberateDisconnects.has(reason)) return registry.leave(roomId, peerId);
-			const graceMs = socket.data.lastSeenAt + config.resumeGraceSeconds * 1000 - Date.now();
+			// Neither the browser nor the server can tell a reload from a closed tab, so a page that
+			// said it may be back keeps its seat only as long as a reload takes: a closed tab's seat
+			// and files are gone within RELOAD_GRACE_SECONDS, a reloaded page takes them back. A page
+			// restored after the browser dropped it in the background still has the resume grace.
+			let graceMs = socket.data.lastSeenAt + config.resumeGraceSeconds * 1000 - Date.now();
+			if (deliberateDisconnects.has(reason)) {
+				if (!socket.data.mayReturn) return registry.leave(roomId, peerId);
+				graceMs = config.reloadGraceSeconds * 1000;
+			}
 			registry.hold(roomId, peerId, graceMs);
 			const seat = registry.get(roomId)?.members.get(peerId);
 			if (seat) io.to(roomId).emit('peer:updated', describeSeat(seat));

@@ -18,6 +18,7 @@ export const eventPoints = {
 	'room:peek': 2,
 	'room:join': 5,
 	'room:leave': 1,
+	'room:away': 1,
 	'peer:media': 1,
 	signal: 1,
 	'file:delete': 2

@@ -42,6 +42,12 @@ export function describeError(error: ProtocolError): string {
 			return m.upload_stalled();
 		case 'link-expired':
 			return m.file_link_expired();
+		case 'invalid-request':
+			return m.invalid_request_error();
+		case 'peer-not-found':
+			return m.peer_not_found_error();
+		case 'already-joined':
+			return m.already_joined_error();
 		default:
 			return describeFileError(error) ?? m.generic_error({ message: error.message });
 	}

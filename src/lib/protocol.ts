@@ -202,6 +202,11 @@ export interface ClientToServer {
 	'room:peek': (request: PeekRoomRequest, ack: Ack<{ room: RoomInfo }>) => void;
 	'room:join': (request: JoinRoomRequest, ack: Ack<JoinAnswer>) => void;
 	'room:leave': (ack: Ack<object>) => void;
+	/**
+	 * Sent as the page goes away (pagehide): "I may be back". A reload and a closed tab look the
+	 * same to the server, so the seat is held for the short reload grace instead of freed.
+	 */
+	'room:away': (ack?: Ack<object>) => void;
 	'peer:media': (request: UpdateMediaRequest, ack: Ack<object>) => void;
 	/** Browsers send signals without an ack; the server answers one only when it is asked. */
 	signal: (request: SignalRequest, ack?: Ack<object>) => void;
@@ -228,6 +233,7 @@ export const clientEvents = [
 	'room:peek',
 	'room:join',
 	'room:leave',
+	'room:away',
 	'peer:media',
 	'signal',
 	'file:delete'

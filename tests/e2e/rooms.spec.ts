@@ -16,7 +16,7 @@ test('people who join one room see the same People list, live', async ({ browser
 	await expect(bo!.getByRole('heading', { name: 'You left the room' })).toBeVisible();
 	for (const page of [ana!, chul!]) await expectPeople(page, ['Ana', '철수']);
 
-	// Closing the tab (here: the whole browser context) frees the seat at once.
+	// Closing the tab (here: the whole browser context) frees the seat within RELOAD_GRACE_SECONDS.
 	await contexts[2]!.close();
 	await expectPeople(ana!, ['Ana']);
 	await Promise.all(contexts.map((context) => context.close()));

@@ -11,9 +11,11 @@ export const seatSettings = {
 	 * The production grace, longer than a heartbeat takes to notice a silent page (10 s): with
 	 * 3 s, a page whose renderer was busy for a few seconds (Playwright handing it a 25 MB file
 	 * on a loaded machine) lost its seat and its shared files the moment the server noticed,
-	 * a harsher world than any user's. Tab closes and reloads still free a seat at once.
+	 * a harsher world than any user's. Leaving frees a seat at once, a closed tab after RELOAD_GRACE_SECONDS.
 	 */
-	RESUME_GRACE_SECONDS: '15'
+	RESUME_GRACE_SECONDS: '15',
+	/** The production figure: a closed tab's seat and files go this long after it closes. */
+	RELOAD_GRACE_SECONDS: '5'
 };
 
 /**

@@ -50,6 +50,22 @@ class Room {
 		return engine;
 	}
 
+	/**
+	 * Their page reloads: a fresh engine under the same id, the seat held meanwhile, so the
+	 * room's presence never changes; the others' game channels to them open again.
+	 */
+	reload(name: string): GameEngine {
+		this.net.remove(id(name));
+		this.engines.get(name)?.dispose();
+		this.engines.delete(name);
+		const engine = this.join(name);
+		this.people = this.people.filter(
+			(person, index, all) => all.findIndex((other) => other.id === person.id) === index
+		);
+		this.#presence();
+		return engine;
+	}
+
 	leave(name: string): void {
 		this.net.remove(id(name));
 		this.engines.get(name)?.dispose();
@@ -303,6 +319,29 @@ describe('people coming and going', () => {
 		vi.advanceTimersByTime(settings.revealMs);
 		await room.net.settle();
 		expect(room.boardsOpened).toEqual(['bo']);
+	});
+
+	it('keeps a reloaded guesser’s score and turn: they come back under the same id', async () => {
+		const room = new Room(['ana', 'bo', 'chul']);
+		const word = await startAndChoose(room);
+		room.get('bo').guess(word);
+		await room.net.settle();
+		const before = room.scores('ana');
+		expect(before.bo).toBeGreaterThan(0);
+
+		const bo = room.reload('bo');
+		await room.net.settle();
+		expect(bo.state?.gameId).toBe(room.get('ana').state?.gameId);
+		expect(room.scores('bo')).toEqual(before);
+		expect(bo.state?.players.map((player) => player.name)).toEqual(['ana', 'bo', 'chul']);
+
+		// The round ends and the turn passes to Bo, as it would have without the reload.
+		room.get('chul').guess(word);
+		await room.net.settle();
+		vi.advanceTimersByTime(settings.revealMs);
+		await room.net.settle();
+		for (const engine of room.all()) expect(engine.state?.drawerId).toBe(id('bo'));
+		expect(bo.isDrawer).toBe(true);
 	});
 
 	it('forgets the game when this device comes back under a new id', async () => {

@@ -137,6 +137,7 @@ const cases = {
 		})
 	},
 	'room:leave': { sender: () => stranger, payload: junk },
+	'room:away': { sender: () => stranger, payload: junk },
 	'peer:media': {
 		sender: () => stranger,
 		payload: around({ media })

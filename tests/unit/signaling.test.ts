@@ -15,6 +15,7 @@ let server: Harness;
 beforeEach(async () => {
 	server = await startServer({
 		resumeGraceSeconds: 1,
+		reloadGraceSeconds: 1,
 		pingIntervalSeconds: 0.2,
 		pingTimeoutSeconds: 0.2
 	});
@@ -285,6 +286,34 @@ describe('leaving and dropping', () => {
 		expect(resumed.peers.map((peer) => peer.name)).toEqual(['Ana']);
 		expect(await back).toMatchObject({ id: first.self.id, isAway: false });
 		expect(seatsTaken(roomId)).toBe(2);
+	});
+
+	it('holds the seat of a page that said it may be back, for the reload grace', async () => {
+		const [ana, bo] = [await server.client(), await server.client()];
+		const roomId = await createRoom(ana, 2);
+		joined(await join(ana, roomId, 'Ana'));
+		const first = joined(await join(bo, roomId, 'Bo'));
+
+		// A reload: the page says room:away, then its connection closes as a closed tab's does.
+		const away = nextEvent(ana, 'peer:updated');
+		expect(await bo.emitWithAck('room:away')).toEqual({ ok: true });
+		bo.disconnect();
+		expect(await away).toMatchObject({ id: first.self.id, isAway: true });
+		expect(seatsTaken(roomId)).toBe(2);
+
+		const back = nextEvent(ana, 'peer:updated');
+		const reloaded = await server.client();
+		const resumed = joined(await join(reloaded, roomId, 'Bo', first.resumeToken));
+		expect(resumed).toMatchObject({ resumed: true, fileToken: first.fileToken });
+		expect(resumed.self.id).toBe(first.self.id);
+		expect(await back).toMatchObject({ id: first.self.id, isAway: false });
+
+		// A closed tab says the same and never comes back: the seat goes after the reload grace.
+		const left = nextEvent(ana, 'peer:left');
+		await reloaded.emitWithAck('room:away');
+		reloaded.disconnect();
+		expect(await left).toEqual({ id: first.self.id });
+		expect(seatsTaken(roomId)).toBe(1);
 	});
 
 	it('treats a wrong resume token as a new person', async () => {

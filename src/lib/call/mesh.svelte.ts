@@ -9,6 +9,7 @@ import type { PeerInfo, RelayedSignal, SignalPayload } from '../protocol';
 import { getSocket } from '../socket';
 import type { RoomSession } from '../room/session.svelte';
 import type { DataChannelName } from './data-channels';
+import { isFromNewConnection } from './fingerprint';
 import type { LocalMedia } from './local-media.svelte';
 import { Peer } from './peer.svelte';
 import { sendLimitsFor } from './send-limits';
@@ -159,8 +160,16 @@ export class Mesh {
 	#onSignal({ from, ...payload }: RelayedSignal): void {
 		const selfId = this.#session.self?.id;
 		if (!selfId) return;
+		let existing = this.peers.get(from);
+		if (existing && 'description' in payload) {
+			if (isFromNewConnection(existing.pc.remoteDescription, payload.description)) {
+				existing.close();
+				this.peers.delete(from);
+				existing = undefined;
+			}
+		}
 		// A signal can outrun the presence update that announces its sender.
-		const peer = this.peers.get(from) ?? this.#connect(from, selfId, false);
+		const peer = existing ?? this.#connect(from, selfId, false);
 		void peer.handleSignal(payload as SignalPayload);
 	}
 }

@@ -12,6 +12,14 @@ import { pastedFileName } from './names';
 import { FileLinks } from './file-links.svelte';
 import { SeatToken } from './seat-token';
 import { Upload } from './upload.svelte';
+import {
+	forgetAllUnfinished,
+	forgetUnfinished,
+	isSameFile,
+	readUnfinished,
+	type UnfinishedUpload
+} from './unfinished';
+import { m } from '../paraglide/messages.js';
 
 export class RoomFiles {
 	readonly #session: RoomSession;
@@ -20,6 +28,8 @@ export class RoomFiles {
 	/** Oldest first; overwritten by events, and reset by every new join answer. */
 	files: FileInfo[];
 	uploads = $state<Upload[]>([]);
+	/** Uploads a reload interrupted, waiting for the person to pick their file again. */
+	unfinished = $state<UnfinishedUpload[]>(readUnfinished());
 	/** The last thing that went wrong outside an upload (a delete, say), in words. */
 	error = $state<string>();
 
@@ -52,6 +62,8 @@ export class RoomFiles {
 		socket.on('file:removed', onRemoved);
 		if (session.answer) this.#seat.set(session.answer.fileToken);
 		const stopFollowing = session.onAnswer((answer) => {
+			// Unfinished uploads belong to the seat they started on, which a fresh join is not.
+			if (!answer?.resumed) this.#forgetUnfinished();
 			if (!answer) return this.#seat.end();
 			const previous = this.#linksSeat;
 			this.#linksSeat = answer.fileToken;
@@ -68,20 +80,25 @@ export class RoomFiles {
 		};
 	}
 
-	/** Starts uploading each file; they appear in everyone's list as each one completes. */
+	/**
+	 * Starts uploading each file; they appear in everyone's list as each one completes. A file
+	 * a reload interrupted continues where it stopped.
+	 */
 	share(files: Iterable<File>): void {
 		this.error = undefined;
-		const started = [...files].map(
-			(file) =>
-				new Upload(file, {
-					seat: this.#seat,
-					onUploaded: (upload) => {
-						if (this.files.some((listed) => listed.id === upload.id)) {
-							this.uploads = this.uploads.filter((other) => other !== upload);
-						}
+		const started = [...files].map((file) => {
+			const continues = this.unfinished.find((upload) => isSameFile(file, upload));
+			if (continues) this.unfinished = this.unfinished.filter((upload) => upload !== continues);
+			return new Upload(file, {
+				continues: continues?.id,
+				seat: this.#seat,
+				onUploaded: (upload) => {
+					if (this.files.some((listed) => listed.id === upload.id)) {
+						this.uploads = this.uploads.filter((other) => other !== upload);
 					}
-				})
-		);
+				}
+			});
+		});
 		this.uploads = [...this.uploads, ...started];
 		for (const upload of started) upload.start();
 	}
@@ -99,6 +116,23 @@ export class RoomFiles {
 					: file
 			)
 		);
+	}
+
+	/** The person picked a file to continue `upload` with; only the same file will do. */
+	continueWith(upload: UnfinishedUpload, file: File): void {
+		if (isSameFile(file, upload)) return this.share([file]);
+		this.error = m.upload_not_same_file({ name: upload.name });
+	}
+
+	/** Gives up an interrupted upload; the server drops its part once nothing arrives for it. */
+	forgetUnfinished(upload: UnfinishedUpload): void {
+		forgetUnfinished(upload.id);
+		this.unfinished = this.unfinished.filter((other) => other !== upload);
+	}
+
+	#forgetUnfinished(): void {
+		forgetAllUnfinished();
+		this.unfinished = [];
 	}
 
 	async cancel(upload: Upload): Promise<void> {

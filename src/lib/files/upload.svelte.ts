@@ -15,6 +15,7 @@ import {
 } from '../protocol';
 import { sanitiseFileName } from './names';
 import { TransferRate } from './rate';
+import { forgetUnfinished, rememberUnfinished } from './unfinished';
 import { seatAuthorisation, type SeatToken } from './seat-token';
 
 /**
@@ -32,6 +33,8 @@ export interface UploadOptions {
 	seat: SeatToken;
 	/** Every byte arrived; the file appears through file:added. */
 	onUploaded: (upload: Upload) => void;
+	/** The id of this file's upload from before a reload: it carries on from the server's offset. */
+	continues?: string;
 }
 
 let nextKey = 0;
@@ -58,7 +61,7 @@ export class Upload {
 	#tus: Promise<TusUpload>;
 	#rate = new TransferRate();
 
-	constructor(file: File, { seat, onUploaded }: UploadOptions) {
+	constructor(file: File, { seat, onUploaded, continues }: UploadOptions) {
 		const auth = seatAuthorisation(seat);
 		this.name = sanitiseFileName(file.name);
 		this.size = file.size;
@@ -73,11 +76,13 @@ export class Upload {
 				chunkSize: UPLOAD_CHUNK_BYTES,
 				retryDelays: RETRY_DELAYS_MS,
 				metadata: { [uploadMetadataKeys.name]: file.name, [uploadMetadataKeys.type]: file.type },
-				// Files die with the seat, so there is nothing to resume after a reload.
+				// A reload continues from unfinished.ts, kept per tab; tus's own store is per browser.
 				storeFingerprintForResuming: false,
+				...(continues ? { uploadUrl: `${UPLOADS_PATH}/${continues}` } : {}),
 				onBeforeRequest: (request) => auth.authorise(request),
 				onUploadUrlAvailable: () => {
 					this.id = tus.url?.split('/').at(-1);
+					if (this.id) rememberUnfinished(this.id, file);
 				},
 				onProgress: (sent) => {
 					this.sent = sent;
@@ -86,6 +91,7 @@ export class Upload {
 					if (this.status === 'failed') this.#clearError();
 				},
 				onSuccess: () => {
+					forgetUnfinished(this.id);
 					this.sent = this.size;
 					this.status = 'finishing';
 					onUploaded(this);
@@ -118,6 +124,7 @@ export class Upload {
 
 	/** Stops the upload and has the server delete whatever part of it arrived. */
 	async cancel(): Promise<void> {
+		forgetUnfinished(this.id);
 		const tus = await this.#tus;
 		await tus.abort(true).catch(() => {
 			// Already gone on the server (its sender left, or it was never created): nothing to do.

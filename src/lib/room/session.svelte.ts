@@ -13,6 +13,14 @@ import type {
 	RoomInfo
 } from '../protocol';
 import { getSocket, request, type DropcallSocket } from '../socket';
+import {
+	CLAIM_WAIT_MS,
+	claimSeat,
+	forgetSeat,
+	readSavedSeat,
+	saveSeat,
+	type SavedSeat
+} from './saved-seat';
 
 export type SessionStatus =
 	'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'ended' | 'stopping';
@@ -40,6 +48,9 @@ export class RoomSession {
 	#presenceListeners = new Set<() => void>();
 	#answerListeners = new Set<(answer: JoinAnswer | undefined) => void>();
 	#unsubscribe: () => void;
+	/** Lets go of this tab's claim on its seat (see saved-seat.ts). */
+	#releaseSeat: (() => void) | undefined;
+	#claimedPeerId: string | undefined;
 
 	constructor(roomId: string, socket: DropcallSocket = getSocket()) {
 		this.roomId = roomId;
@@ -70,11 +81,58 @@ export class RoomSession {
 		for (const [event, handler] of Object.entries(handlers)) {
 			socket.on(event as 'connect', handler as () => void);
 		}
+		// A reload closes the connection as a closed tab does; saying so first keeps the seat for
+		// the reload grace (RELOAD_GRACE_SECONDS) instead of freeing it at once. A phone's browser
+		// freezes a background tab before it may discard it, killing the connection: said then
+		// too, so the tab restored (and reloaded) later still finds its seat.
+		const onPageHide = () => {
+			if (this.isInRoom) socket.emit('room:away');
+		};
+		addEventListener('pagehide', onPageHide);
+		document.addEventListener('freeze', onPageHide);
 		this.#unsubscribe = () => {
+			removeEventListener('pagehide', onPageHide);
+			document.removeEventListener('freeze', onPageHide);
 			for (const [event, handler] of Object.entries(handlers)) {
 				socket.off(event as 'connect', handler as () => void);
 			}
 		};
+	}
+
+	/** The seat this tab held before it was reloaded, if it may still be this tab's. */
+	savedSeat(): SavedSeat | undefined {
+		return readSavedSeat(this.roomId);
+	}
+
+	/**
+	 * Takes back the seat this tab held before a reload, as the same person, sending what
+	 * `openDevices` opened (only once the seat is this tab's: a duplicate tab must not light the
+	 * camera). False when another tab holds the seat (this one is a duplicate) or the server has
+	 * freed it (too late): the page then offers Join as for anyone new.
+	 */
+	async resumeSaved(saved: SavedSeat, openDevices: () => Promise<Media>): Promise<boolean> {
+		const release = await claimSeat(saved.peerId, CLAIM_WAIT_MS);
+		if (!release) {
+			forgetSeat();
+			return false;
+		}
+		this.#releaseSeat = release;
+		this.#claimedPeerId = saved.peerId;
+		this.#name = saved.name;
+		this.#resumeToken = saved.resumeToken;
+		this.#media = await openDevices();
+		this.status = 'joining';
+		if (!(await this.#sendJoin())) {
+			this.#forgetSeat();
+			if (this.error?.code === 'room-not-found') this.status = 'ended';
+			return false;
+		}
+		if (this.answer?.resumed) return true;
+		// Too late: the server gave a new seat. A page coming back hours later must not walk into
+		// a call with the camera on, so it leaves and asks, as anyone new is asked.
+		await this.leave();
+		this.status = 'idle';
+		return false;
 	}
 
 	/** Reads the room's size and device rule before joining. */
@@ -100,6 +158,7 @@ export class RoomSession {
 		const isJoined = await this.#sendJoin();
 		if (!isJoined) {
 			this.status = this.error?.code === 'room-not-found' ? 'ended' : 'left';
+			this.#forgetSeat();
 			this.#setPeers([]);
 			this.#announceAnswer(undefined);
 		}
@@ -127,13 +186,42 @@ export class RoomSession {
 		this.#resumeToken = answer.resumeToken;
 		this.status = 'joined';
 		this.#setPeers(answer.peers);
+		this.#saveSeat();
 		return true;
+	}
+
+	/** Keeps what a reload needs to come back, and claims the seat for this tab alone. */
+	#saveSeat(): void {
+		const self = this.self;
+		if (!self || !this.#resumeToken) return;
+		saveSeat({
+			roomId: this.roomId,
+			peerId: self.id,
+			resumeToken: this.#resumeToken,
+			name: this.#name,
+			media: this.#media
+		});
+		if (this.#claimedPeerId === self.id) return;
+		this.#releaseSeat?.();
+		this.#claimedPeerId = self.id;
+		void claimSeat(self.id, CLAIM_WAIT_MS).then((release) => {
+			if (this.#claimedPeerId === self.id) this.#releaseSeat = release;
+			else release?.();
+		});
+	}
+
+	#forgetSeat(): void {
+		forgetSeat();
+		this.#releaseSeat?.();
+		this.#releaseSeat = undefined;
+		this.#claimedPeerId = undefined;
 	}
 
 	async setMedia(media: Media): Promise<void> {
 		if (JSON.stringify(media) === JSON.stringify(this.#media)) return;
 		this.#media = media;
 		if (this.self) this.self = { ...this.self, media };
+		this.#saveSeat();
 		if (this.status === 'joined') await request('peer:media', { media });
 	}
 
@@ -174,6 +262,7 @@ export class RoomSession {
 		this.status = 'left';
 		this.#setPeers([]);
 		this.#resumeToken = undefined;
+		this.#forgetSeat();
 		this.#announceAnswer(undefined);
 		await request('room:leave');
 	}
@@ -181,6 +270,7 @@ export class RoomSession {
 	/** Leaves (if still in the room) and stops listening; the page calls it when it goes away. */
 	dispose(): void {
 		if (this.isInRoom) this.#socket.emit('room:leave', () => {});
+		this.#forgetSeat();
 		this.#unsubscribe();
 		this.#signalListeners.clear();
 		this.#presenceListeners.clear();
