@@ -4,6 +4,7 @@ import { hintFor } from '../../src/lib/game/guess';
 import type { GameSettings } from '../../src/lib/game/machine';
 import { stateToWire } from '../../src/lib/game/wire';
 import { PeerNetwork } from './peer-network';
+import { loadGame, saveGame } from '../../src/lib/game/saved-game';
 
 const stateWire = (state: Parameters<typeof stateToWire>[0]) => stateToWire(state, Date.now());
 
@@ -97,10 +98,18 @@ class Room {
 
 beforeEach(() => {
 	vi.useFakeTimers();
+	// One tab's sessionStorage, where a page saves its game for a reload.
+	const items = new Map<string, string>();
+	vi.stubGlobal('sessionStorage', {
+		getItem: (key: string) => items.get(key) ?? null,
+		setItem: (key: string, value: string) => void items.set(key, value),
+		removeItem: (key: string) => void items.delete(key)
+	});
 });
 
 afterEach(() => {
 	vi.useRealTimers();
+	vi.unstubAllGlobals();
 });
 
 /** Ana starts and chooses the first word offered; returns it. */
@@ -342,6 +351,45 @@ describe('people coming and going', () => {
 		await room.net.settle();
 		for (const engine of room.all()) expect(engine.state?.drawerId).toBe(id('bo'));
 		expect(bo.isDrawer).toBe(true);
+	});
+
+	it('keeps the game going when its host and drawer reloads: the page picks up what it saved', async () => {
+		const room = new Room(['ana', 'bo', 'chul']);
+		const word = await startAndChoose(room);
+		// What the page does after every change (game.svelte.ts).
+		saveGame('room', id('ana'), room.get('ana').snapshot());
+		const saved = loadGame('room', id('ana'));
+		expect(saved?.secret.word).toBe(word);
+
+		const ana = room.reload('ana');
+		await room.net.settle();
+		// Nobody else may send the game to its host: without what it saved, it stays empty.
+		expect(ana.state).toBeUndefined();
+		ana.resume(saved!);
+		await room.net.settle();
+		expect(ana.isHost).toBe(true);
+		expect(ana.secret.word).toBe(word);
+
+		// The drawer still judges and the host still scores and keeps the clock.
+		room.get('bo').guess(word);
+		await room.net.settle();
+		for (const engine of room.all()) expect(engine.state?.guessed).toEqual([id('bo')]);
+		room.get('chul').guess(word);
+		await room.net.settle();
+		vi.advanceTimersByTime(settings.revealMs);
+		await room.net.settle();
+		for (const engine of room.all()) expect(engine.state?.drawerId).toBe(id('bo'));
+	});
+
+	it('takes back only a game saved under the same seat and room', async () => {
+		const room = new Room(['ana', 'bo']);
+		await startAndChoose(room);
+		saveGame('room', id('ana'), room.get('ana').snapshot());
+		expect(loadGame('room', id('ana'))).toBeDefined();
+		expect(loadGame('room', id('bo'))).toBeUndefined();
+		expect(loadGame('other-room', id('ana'))).toBeUndefined();
+		sessionStorage.setItem('dropcall:game', '{"roomId":"room","selfId":"x","wire":"{}"}');
+		expect(loadGame('room', 'x')).toBeUndefined();
 	});
 
 	it('forgets the game when this device comes back under a new id', async () => {

@@ -36,6 +36,7 @@ import {
 } from './machine';
 import { MAX_GUESS_LENGTH, parseGameWire, stateFromWire, stateToWire, type GameWire } from './wire';
 import { OwnGuesses } from './own-guesses';
+import type { GameSnapshot } from './saved-game';
 import { SecretWord } from './secret-word';
 import { loadWords } from './words';
 
@@ -160,6 +161,24 @@ export class GameEngine {
 	get hasGuessedRight(): boolean {
 		const selfId = this.#selfId;
 		return (selfId !== undefined && this.state?.guessed.includes(selfId)) || this.guesses.hasRight;
+	}
+
+	/** What this device holds of the game, for a reload to pick up (saved-game.ts). */
+	snapshot(): GameSnapshot | undefined {
+		const { state } = this;
+		if (!state || !this.#writer) return undefined;
+		return { state, writer: this.#writer, secret: this.secret.saved() };
+	}
+
+	/**
+	 * After a reload, before anyone has sent this page a state: takes back what it held. A host
+	 * needs its own copy, since no one else may send the state; a drawer needs the word.
+	 */
+	resume(snapshot: GameSnapshot): void {
+		if (this.state || !this.#selfId) return;
+		this.#adopt(snapshot.state, snapshot.writer);
+		this.secret.restore(snapshot.secret);
+		this.#options.onChange();
 	}
 
 	/** A game channel opened: the host brings that person up to date. */

@@ -12,6 +12,7 @@ import { IgnoredSender } from '../guard/ignored.svelte';
 import type { RoomSession } from '../room/session.svelte';
 import type { Whiteboard } from '../whiteboard/whiteboard.svelte';
 import { GameEngine } from './engine';
+import { loadGame, saveGame } from './saved-game';
 import {
 	activePlayers,
 	MIN_PLAYERS,
@@ -121,11 +122,17 @@ export class Game {
 
 	#presence(): void {
 		const people = this.#session.people.map(({ id, name }) => ({ id, name }));
-		this.#engine.setPeople(this.#session.self?.id, people);
+		const selfId = this.#session.self?.id;
+		// Read before anything here is saved over it: a reloaded page starts with no game.
+		const saved =
+			selfId && !this.#engine.state ? loadGame(this.#session.roomId, selfId) : undefined;
+		this.#engine.setPeople(selfId, people);
+		if (saved) this.#engine.resume(saved);
 	}
 
 	#mirror(): void {
 		const engine = this.#engine;
+		if (engine.selfId) saveGame(this.#session.roomId, engine.selfId, engine.snapshot());
 		this.state = engine.state;
 		this.choices = engine.secret.choices;
 		this.word = engine.secret.word;

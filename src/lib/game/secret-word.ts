@@ -5,6 +5,7 @@
  */
 import { judgeGuess, type Verdict } from './guess';
 import type { Language } from './machine';
+import type { SavedSecret } from './saved-game';
 import { pickWords } from './words';
 
 export interface ReceivedGuess {
@@ -65,6 +66,28 @@ export class SecretWord {
 		this.word = word;
 		this.#used.add(word);
 		return true;
+	}
+
+	/** What a reload must not lose: the guesses received are only for watching, so they go. */
+	saved(): SavedSecret {
+		return {
+			round: this.#round,
+			choices: this.choices,
+			word: this.word,
+			correct: [...this.correct],
+			used: [...this.#used]
+		};
+	}
+
+	/** Takes back what was saved, if it is about the round now under way here. */
+	restore(saved: SavedSecret): void {
+		for (const word of saved.used) this.#used.add(word);
+		if (saved.round !== this.#round) return;
+		if (saved.word === undefined || saved.choices.includes(saved.word)) {
+			this.choices = saved.choices;
+			this.word = saved.word;
+		}
+		for (const id of saved.correct) this.correct.add(id);
 	}
 
 	/** Another drawer's word, revealed after their round, is not offered again either. */
