@@ -22,9 +22,11 @@ const MiB = 2 ** 20;
 const root = join(import.meta.dirname, '..');
 
 export async function startServer(scratch: string, signal: AbortSignal) {
-	// The server needs a built app to start; the benchmark never asks for it.
-	const staticDir = join(scratch, 'static');
-	await mkdir(staticDir);
+	// The server needs a built app to start; the benchmark never asks for it. It watches the
+	// app folder's parent for a new build, so that parent holds nothing else: in the scratch
+	// folder itself, every write of a download there woke the server (thousands per GiB).
+	const staticDir = join(scratch, 'app', 'static');
+	await mkdir(staticDir, { recursive: true });
 	await writeFile(join(staticDir, 'index.html'), '<!doctype html>');
 	return start(
 		'server/index.ts',
