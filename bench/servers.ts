@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { io, type Socket } from 'socket.io-client';
 import {
-	fileDownloadPath,
+	FILE_LINKS_PATH,
 	UPLOAD_CHUNK_BYTES,
 	UPLOADS_PATH,
 	type ClientToServer,
@@ -22,9 +22,11 @@ const MiB = 2 ** 20;
 const root = join(import.meta.dirname, '..');
 
 export async function startServer(scratch: string, signal: AbortSignal) {
-	// The server needs a built app to start; the benchmark never asks for it.
-	const staticDir = join(scratch, 'static');
-	await mkdir(staticDir);
+	// The server needs a built app to start; the benchmark never asks for it. It watches the
+	// app folder's parent for a new build, so that parent holds nothing else: in the scratch
+	// folder itself, every write of a download there woke the server (thousands per GiB).
+	const staticDir = join(scratch, 'app', 'static');
+	await mkdir(staticDir, { recursive: true });
 	await writeFile(join(staticDir, 'index.html'), '<!doctype html>');
 	return start(
 		'server/index.ts',
@@ -140,7 +142,8 @@ export type DownloadClient = 'curl' | 'node';
 
 export const hasCurl = spawnSync('curl', ['--version']).status === 0;
 
-export function downloadTo(
+/** As the page does: trades the seat's token for the file's download link, then fetches it. */
+export async function downloadTo(
 	client: DownloadClient,
 	url: string,
 	token: string,
@@ -148,7 +151,16 @@ export function downloadTo(
 	path: string,
 	signal: AbortSignal
 ) {
-	return download(client, new URL(fileDownloadPath(id, token), url), path, signal);
+	const answer = await fetch(new URL(FILE_LINKS_PATH, url), {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ ids: [id] }),
+		signal
+	});
+	const { links } = (await answer.json()) as { links?: { id: string; download: string }[] };
+	const link = links?.find((candidate) => candidate.id === id);
+	if (!link) throw new Error(`no download link for ${id} (${answer.status})`);
+	return download(client, new URL(link.download, url), path, signal);
 }
 
 export function plainDownload(

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import * as v from 'valibot';
 import { MAX_SEATS, MIN_SEATS } from '../src/lib/protocol.ts';
-import type { IceServer } from '../src/lib/protocol.ts';
+import type { IceServer, IceTransportPolicy } from '../src/lib/protocol.ts';
 import type { TurnSettings } from './turn.ts';
 
 export interface Config {
@@ -11,6 +11,8 @@ export interface Config {
 	iceServers: IceServer[];
 	/** TURN with per-join credentials, when TURN_SECRET and TURN_URLS are set. */
 	turn: TurnSettings | undefined;
+	/** 'relay' sends every call through TURN, hiding people's addresses from each other. */
+	iceTransportPolicy: IceTransportPolicy;
 	emptyRoomSeconds: number;
 	unjoinedRoomSeconds: number;
 	resumeGraceSeconds: number;
@@ -173,6 +175,23 @@ function readTurn(env: Env): TurnSettings | undefined {
 	};
 }
 
+function readIceTransportPolicy(env: Env, iceServers: IceServer[], turn: TurnSettings | undefined) {
+	const raw = env.ICE_TRANSPORT_POLICY?.trim().toLowerCase() || 'all';
+	if (raw !== 'all' && raw !== 'relay') {
+		throw new ConfigError(`ICE_TRANSPORT_POLICY must be all or relay, not "${raw}"`);
+	}
+	// Relay-only without any TURN server would let no call connect at all.
+	const hasTurn =
+		turn !== undefined ||
+		iceServers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)));
+	if (raw === 'relay' && !hasTurn) {
+		throw new ConfigError(
+			'ICE_TRANSPORT_POLICY=relay needs a TURN server: set TURN_URLS and TURN_SECRET, or list one in ICE_SERVERS'
+		);
+	}
+	return raw;
+}
+
 /** Comma-separated origins, each normalised to scheme://host[:port] so comparisons are exact. */
 function readOrigins(env: Env, name: string): string[] {
 	const raw = env[name]?.trim();
@@ -205,11 +224,14 @@ export function readConfig(env: Env = process.env, argv: string[] = []): Config 
 	const host = env.HOST?.trim() || '0.0.0.0';
 	const resumeGraceSeconds = readInteger(env, 'RESUME_GRACE_SECONDS', 15, 0, 3600);
 	const uploadDir = env.UPLOAD_DIR?.trim();
+	const iceServers = readIceServers(env);
+	const turn = readTurn(env);
 	return {
 		port: readInteger(env, 'PORT', 3000, 0, 65535),
 		host,
-		iceServers: readIceServers(env),
-		turn: readTurn(env),
+		iceServers,
+		turn,
+		iceTransportPolicy: readIceTransportPolicy(env, iceServers, turn),
 		emptyRoomSeconds: readInteger(env, 'EMPTY_ROOM_SECONDS', 300, 0, 7 * 24 * 3600),
 		unjoinedRoomSeconds: readInteger(env, 'UNJOINED_ROOM_SECONDS', 600, 1, 7 * 24 * 3600),
 		resumeGraceSeconds,

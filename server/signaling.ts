@@ -167,6 +167,7 @@ export function attachSignaling(
 					.map(describeSeat),
 				room: describeRoom(room),
 				iceServers: iceServersFor(config.iceServers, config.turn, seat.peerId),
+				iceTransportPolicy: config.iceTransportPolicy,
 				resumeToken: seat.resumeToken,
 				resumed,
 				...fileJoinDetails(roomId, seat.peerId)

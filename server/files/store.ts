@@ -5,8 +5,8 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { finished, Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, type Readable } from 'node:stream';
+import { finished as fileWritten } from 'node:stream/promises';
 import { FileStore, MemoryConfigstore } from '@tus/file-store';
 import type { Upload } from '@tus/server';
 import { cancelled, type FileCatalogue } from './catalogue.ts';
@@ -77,52 +77,71 @@ export class MeteredFileStore extends FileStore {
 			const diskFull = checkDiskSpace(catalogue.pendingBytes(), free, limits);
 			if (diskFull && catalogue.upload(id) === upload) void catalogue.remove(id, diskFull);
 		};
-		const meter = new Transform({
-			transform(chunk: Buffer, _encoding, callback) {
-				received += chunk.length;
-				// A body that declares too many bytes is refused before it is read; a chunked one
-				// is caught only here. The stream stays stalled until stop() below ends it.
-				if (received > upload.size) return void catalogue.remove(id, tusRefusal(413, ''));
-				catalogue.progress(upload, received);
-				if (received >= nextDiskCheck) {
-					nextDiskCheck = received + DISK_CHECK_BYTES;
-					if (performance.now() - lastDiskCheckAt >= DISK_CHECK_MIN_INTERVAL_MS) void checkDisk();
-				}
-				callback(null, chunk);
-			}
+		// r+: an upload whose file was deleted meanwhile fails instead of starting anew.
+		const file = createWriteStream(upload.path, {
+			flags: 'r+',
+			start: offset,
+			highWaterMark: WRITE_BATCH_BYTES
 		});
-		// The answer goes out as soon as the stream fails, so it fails only once the file is off
+		// Each socket read is counted and handed to the file right here, as pipe() would hand it,
+		// rather than through a Transform: a stream stage costs more per read than the counting,
+		// and a busy machine delivers an upload in many small reads.
+		let isTaking = true;
+		const resume = () => readable.resume();
+		const stopTaking = () => {
+			if (!isTaking) return;
+			isTaking = false;
+			readable.off('data', take);
+			readable.off('end', letGo);
+			file.off('drain', resume);
+			readable.pause();
+		};
+		// Stops taking bytes and finishes writing those taken, which ends the write below.
+		const letGo = () => {
+			if (!isTaking) return;
+			stopTaking();
+			file.end();
+		};
+		function take(chunk: Buffer) {
+			received += chunk.length;
+			// A body that declares too many bytes is refused before it is read; a chunked one is
+			// caught only here, before the extra bytes reach the disk. Nothing more is taken;
+			// stop() below ends the write once the upload is gone.
+			if (received > upload!.size) {
+				stopTaking();
+				void catalogue.remove(id, tusRefusal(413, ''));
+				return;
+			}
+			catalogue.progress(upload!, received);
+			if (received >= nextDiskCheck) {
+				nextDiskCheck = received + DISK_CHECK_BYTES;
+				if (performance.now() - lastDiskCheckAt >= DISK_CHECK_MIN_INTERVAL_MS) void checkDisk();
+			}
+			if (!file.write(chunk)) readable.pause();
+		}
+		// The answer goes out as soon as the write fails, so it fails only once the file is off
 		// the disk: a client told "refused" finds nothing left behind.
 		const stop = (why: Refusal) => {
 			refusal = why;
-			void catalogue.whenGone(id).then(() => meter.destroy(new RefusalError(why)));
+			stopTaking();
+			void catalogue.whenGone(id).then(() => file.destroy(new RefusalError(why)));
 		};
 		upload.stop = stop;
-		// Piped by hand rather than by pipeline() so that letting go ends the meter cleanly
-		// instead of destroying the file stream with bytes still in its buffer.
-		const letGo = () => {
-			readable.unpipe(meter);
-			meter.end();
-		};
 		const unwatch = finished(readable, (error) => {
-			if (error && !release?.aborted) meter.destroy(error);
+			if (error && !release?.aborted) file.destroy(error);
 		});
-		readable.pipe(meter);
+		readable.on('data', take);
+		readable.once('end', letGo);
+		file.on('drain', resume);
+		readable.resume();
 		if (release?.aborted) letGo();
 		else release?.addEventListener('abort', letGo, { once: true });
 		try {
-			await pipeline(
-				meter,
-				// r+: an upload whose file was deleted meanwhile fails instead of starting anew.
-				createWriteStream(upload.path, {
-					flags: 'r+',
-					start: offset,
-					highWaterMark: WRITE_BATCH_BYTES
-				})
-			);
+			await fileWritten(file);
 		} catch (error) {
 			if (!refusal) throw error;
 		} finally {
+			stopTaking();
 			unwatch();
 			release?.removeEventListener('abort', letGo);
 			if (upload.stop === stop) upload.stop = undefined;

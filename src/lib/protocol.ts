@@ -182,11 +182,18 @@ export interface IceServer {
 	credential?: string;
 }
 
+/**
+ * 'relay': connections go only through TURN, so no one learns another person's address (and a
+ * test can prove the relay works); 'all' lets ICE pick the most direct path.
+ */
+export type IceTransportPolicy = 'all' | 'relay';
+
 export interface JoinAnswer {
 	self: PeerInfo;
 	peers: PeerInfo[];
 	room: RoomInfo;
 	iceServers: IceServer[];
+	iceTransportPolicy: IceTransportPolicy;
 	/** Sent back on reconnect to keep the same seat and id within the grace period. */
 	resumeToken: string;
 	/** Whether this join took over a held seat rather than taking a new one. */

@@ -33,6 +33,20 @@ describe('TURN credentials', () => {
 		expect(() => readConfig({ TURN_URLS: 'turn:a' })).toThrow('TURN_SECRET');
 		expect(() => readConfig({ TURN_SECRET: 'k', TURN_URLS: 'http://a' })).toThrow('TURN_URLS');
 	});
+
+	it('can be made the only way, from ICE_TRANSPORT_POLICY, never without a TURN server', () => {
+		expect(readConfig({}).iceTransportPolicy).toBe('all');
+		const relay = { TURN_SECRET: 'k', TURN_URLS: 'turn:a:3478', ICE_TRANSPORT_POLICY: 'relay' };
+		expect(readConfig(relay).iceTransportPolicy).toBe('relay');
+		const fixedAccount = '[{"urls":"turn:a:3478","username":"u","credential":"c"}]';
+		expect(
+			readConfig({ ICE_SERVERS: fixedAccount, ICE_TRANSPORT_POLICY: 'relay' }).iceTransportPolicy
+		).toBe('relay');
+		expect(() => readConfig({ ICE_TRANSPORT_POLICY: 'relay' })).toThrow('TURN');
+		expect(() => readConfig({ ...relay, ICE_TRANSPORT_POLICY: 'turn' })).toThrow(
+			'ICE_TRANSPORT_POLICY'
+		);
+	});
 });
 
 describe('the join answer', () => {
@@ -50,6 +64,25 @@ describe('the join answer', () => {
 			if (!answer.ok) throw new Error(answer.error.message);
 			const turn = answer.iceServers.find((server) => server.username);
 			expect(turn?.username).toMatch(new RegExp(`^\\d+:${answer.self.id}$`));
+			expect(answer.iceTransportPolicy).toBe('all');
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('tells browsers to use only the relay when the server says so', async () => {
+		const { startServer, createRoom } = await import('./harness');
+		const server = await startServer({ turn: settings, iceTransportPolicy: 'relay' });
+		try {
+			const socket = await server.client();
+			const roomId = await createRoom(socket);
+			const answer = await socket.emitWithAck('room:join', {
+				roomId,
+				name: 'Ana',
+				media: { audio: true, video: false }
+			});
+			if (!answer.ok) throw new Error(answer.error.message);
+			expect(answer.iceTransportPolicy).toBe('relay');
 		} finally {
 			await server.close();
 		}

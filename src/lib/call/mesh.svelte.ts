@@ -132,6 +132,7 @@ export class Mesh {
 			remoteId,
 			isInitiator,
 			iceServers: this.#session.iceServers,
+			iceTransportPolicy: this.#session.iceTransportPolicy,
 			certificate: this.#certificate,
 			limits: sendLimitsFor(this.peers.size + 2),
 			tracks: this.#tracks(),

@@ -7,7 +7,7 @@
  * order: microphone, camera, screen. Tracks come and go with replaceTrack on these, so turning
  * a camera on late, switching cameras or sharing a screen never renegotiates.
  */
-import type { IceServer, SignalPayload } from '../protocol';
+import type { IceServer, IceTransportPolicy, SignalPayload } from '../protocol';
 import type { DataChannelName } from './data-channels';
 import { PeerChannels } from './peer-channels';
 import type { SendLimits } from './send-limits';
@@ -20,6 +20,7 @@ export interface PeerOptions {
 	selfId: string;
 	remoteId: string;
 	iceServers: IceServer[];
+	iceTransportPolicy: IceTransportPolicy;
 	/** This page's DTLS certificate, made before the join so no connection waits to make one. */
 	certificate?: RTCCertificate;
 	/** Creates the transceivers and sends the first offer; the other side only answers. */
@@ -96,6 +97,7 @@ export class Peer {
 		);
 		const pc = new RTCPeerConnection({
 			iceServers: options.iceServers,
+			iceTransportPolicy: options.iceTransportPolicy,
 			bundlePolicy: 'max-bundle',
 			...(options.certificate ? { certificates: [options.certificate] } : {})
 		});

@@ -5,6 +5,7 @@
 import { createContext } from 'svelte';
 import type {
 	IceServer,
+	IceTransportPolicy,
 	JoinAnswer,
 	Media,
 	PeerInfo,
@@ -32,6 +33,7 @@ export class RoomSession {
 	self = $state<PeerInfo>();
 	peers = $state<PeerInfo[]>([]);
 	iceServers = $state<IceServer[]>([]);
+	iceTransportPolicy = $state<IceTransportPolicy>('all');
 	error = $state<ProtocolError>();
 	/** The latest join (or resume) answer, for features that start from what it carries. */
 	answer = $state.raw<JoinAnswer>();
@@ -183,6 +185,7 @@ export class RoomSession {
 		this.self = answer.self;
 		this.room = answer.room;
 		this.iceServers = answer.iceServers;
+		this.iceTransportPolicy = answer.iceTransportPolicy;
 		this.#resumeToken = answer.resumeToken;
 		this.status = 'joined';
 		this.#setPeers(answer.peers);
