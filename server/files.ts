@@ -18,7 +18,7 @@ import { FileTokens } from './files/tokens.ts';
 import { uploadRoute } from './files/uploads.ts';
 import type { Handler } from './http.ts';
 import { log, shortId } from './log.ts';
-import type { RoomRegistry } from './rooms.ts';
+import type { RoomRegistry } from './registry.ts';
 import { answerer, invalid, type DropcallServer } from './signaling.ts';
 
 export interface FileStoreDependencies {

@@ -66,7 +66,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 	response.end(JSON.stringify(body));
 }
 
-export function healthRoute(counts: () => Record<string, number>): Handler {
+export function healthRoute(counts: () => Record<string, number | string>): Handler {
 	const startedAt = Date.now();
 	return (request, response, next) => {
 		if (request.url?.split('?')[0] !== '/healthz') return next();

@@ -131,7 +131,9 @@ export const errorCodes = [
 	// Limits of the file store (server/files/).
 	'too-many-uploads',
 	'upload-stalled',
-	'link-expired'
+	'link-expired',
+	// Several processes: the shared store (Redis) did not answer, nothing was decided.
+	'try-again'
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
