@@ -1,0 +1,204 @@
+/**
+ * Dropcall on several processes: a real redis-server, two Dropcall processes and HAProxy in
+ * front (scripts/cluster-launch.ts), with people in real browsers on different processes.
+ */
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { createClient } from 'redis';
+import { io, type Socket } from 'socket.io-client';
+import { missingBinaries, startCluster, type LocalCluster } from '../../scripts/cluster-launch';
+import type { JoinAnswer, Result } from '../../src/lib/protocol';
+import { createRoom, expectVideoFrames, joinRoom, tile } from './helpers';
+
+const RESUME_GRACE_SECONDS = 15;
+const missing = missingBinaries();
+test.skip(missing !== undefined, missing);
+test.describe.configure({ mode: 'serial' });
+
+let cluster: LocalCluster;
+let redis: ReturnType<typeof createClient>;
+
+test.beforeAll(async () => {
+	test.setTimeout(300_000);
+	cluster = await startCluster({
+		env: {
+			RESUME_GRACE_SECONDS: String(RESUME_GRACE_SECONDS),
+			ROOMS_PER_ADDRESS_PER_MINUTE: '1000'
+		}
+	});
+	redis = createClient({ url: cluster.redisUrl });
+	redis.on('error', () => {});
+	await redis.connect();
+});
+
+test.afterAll(async () => {
+	await redis?.close().catch(() => {});
+	await cluster?.stop();
+});
+
+interface StoredSeat {
+	peerId: string;
+	connectionId: string;
+	node: string;
+}
+
+/** The seats Redis holds for a room, by peer id: what every process decides from. */
+async function seatsIn(roomId: string): Promise<Record<string, StoredSeat>> {
+	const raw = await redis.hGetAll(`dropcall:room:${roomId}:seats`);
+	return Object.fromEntries(
+		Object.entries(raw).map(([peerId, json]) => [peerId, JSON.parse(json) as StoredSeat])
+	);
+}
+
+const roomIdOf = (link: string) => new URL(link).pathname.split('/').at(-1)!;
+
+/** A browser context that HAProxy's cookie sends to one node, as if it had landed there. */
+async function personOn(browser: Browser, nodeName: string): Promise<[BrowserContext, Page]> {
+	const context = await browser.newContext({ baseURL: cluster.proxyUrl });
+	await context.addCookies([{ name: 'DROPCALL_NODE', value: nodeName, url: cluster.proxyUrl }]);
+	return [context, await context.newPage()];
+}
+
+async function connectionsOn(nodeName: string): Promise<number> {
+	const node = cluster.nodes.find((each) => each.name === nodeName)!;
+	const health = (await (await fetch(`${node.url}/healthz`)).json()) as { connections: number };
+	return health.connections;
+}
+
+async function say(page: Page, text: string) {
+	const chat = page.getByRole('button', { name: 'Chat', exact: true });
+	if ((await chat.getAttribute('aria-expanded')) !== 'true') await chat.click();
+	await page.getByRole('textbox', { name: 'Message' }).fill(text);
+	await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+}
+
+async function expectChatLine(page: Page, text: string) {
+	const chat = page.getByRole('button', { name: 'Chat', exact: true });
+	if ((await chat.getAttribute('aria-expanded')) !== 'true') await chat.click();
+	await expect(page.getByRole('log', { name: 'Chat messages' }).getByText(text)).toBeVisible();
+}
+
+test('20 simultaneous joins to a 4-seat room over two processes admit exactly 4', async () => {
+	const sockets: Socket[] = [];
+	try {
+		const connect = (url: string) => {
+			const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+			sockets.push(socket);
+			return socket;
+		};
+		const creator = connect(cluster.nodes[0]!.url);
+		const created = (await creator.emitWithAck('room:create', { seats: 4, devices: 'none' })) as {
+			ok: true;
+			roomId: string;
+		};
+		expect(created.ok).toBe(true);
+		const joiners = Array.from({ length: 20 }, (_, index) =>
+			connect(cluster.nodes[index % 2]!.url)
+		);
+		await Promise.all(
+			joiners.map((socket) => new Promise((connected) => socket.once('connect', connected)))
+		);
+		const answers = (await Promise.all(
+			joiners.map((socket, index) =>
+				socket.emitWithAck('room:join', {
+					roomId: created.roomId,
+					name: `Person ${index}`,
+					media: { audio: false, video: false }
+				})
+			)
+		)) as Result<JoinAnswer>[];
+		const admitted = answers.filter((answer) => answer.ok);
+		expect(admitted).toHaveLength(4);
+		for (const answer of answers) {
+			if (answer.ok) continue;
+			expect(answer.error).toMatchObject({
+				code: 'room-full',
+				message: 'This room is full (4 of 4)',
+				room: { seats: 4, taken: 4 }
+			});
+		}
+		expect(Object.keys(await seatsIn(created.roomId))).toHaveLength(4);
+	} finally {
+		for (const socket of sockets) socket.close();
+	}
+});
+
+test.describe('two people on two processes', () => {
+	let ana: Page;
+	let bo: Page;
+	let link: string;
+
+	test.beforeAll(async ({ browser }) => {
+		test.setTimeout(120_000);
+		[, ana] = await personOn(browser, '1');
+		[, bo] = await personOn(browser, '2');
+		link = await createRoom(ana, { name: 'Ana', devices: 'video' });
+		await ana.getByRole('button', { name: 'Join' }).click();
+		await joinRoom(bo, link, 'Bo');
+	});
+
+	test('meet: video decodes both ways and chat arrives', async () => {
+		const seats = Object.values(await seatsIn(roomIdOf(link)));
+		expect(seats.map((seat) => seat.node.split('-')[0]).sort()).toEqual(['1', '2']);
+		await expectVideoFrames(ana, 'Bo');
+		await expectVideoFrames(bo, 'Ana');
+		await say(ana, 'Hello from process 1');
+		await expectChatLine(bo, 'Hello from process 1');
+		await say(bo, 'Hello back from process 2');
+		await expectChatLine(ana, 'Hello back from process 2');
+	});
+
+	test('a SIGKILLed process ends no call: its person resumes the seat on the other', async () => {
+		test.setTimeout(120_000);
+		const roomId = roomIdOf(link);
+		const before = await seatsIn(roomId);
+		// The very <video> elements: a new join would give Bo a new id and Ana a new tile.
+		const boOnAna = await tile(ana, 'Bo').locator('video').elementHandle();
+		const anaOnBo = await tile(bo, 'Ana').locator('video').elementHandle();
+		const killedAt = Date.now();
+		cluster.nodes[1]!.process.kill('SIGKILL');
+		await expect
+			.poll(
+				async () => Object.values(await seatsIn(roomId)).map((seat) => seat.node.split('-')[0]),
+				{
+					timeout: RESUME_GRACE_SECONDS * 1000
+				}
+			)
+			.toEqual(['1', '1']);
+		const resumedMs = Date.now() - killedAt;
+		console.log(`resumed ${resumedMs} ms after the SIGKILL`);
+		expect(resumedMs).toBeLessThan(RESUME_GRACE_SECONDS * 1000);
+		expect(Object.keys(await seatsIn(roomId)).sort()).toEqual(Object.keys(before).sort());
+		expect(await connectionsOn('1')).toBe(2);
+		await expectVideoFrames(ana, 'Bo');
+		await expectVideoFrames(bo, 'Ana');
+		expect(await boOnAna!.evaluate((video) => video.isConnected)).toBe(true);
+		expect(await anaOnBo!.evaluate((video) => video.isConnected)).toBe(true);
+		await say(bo, 'Still here after the crash');
+		await expectChatLine(ana, 'Still here after the crash');
+	});
+
+	test('a SIGTERMed process hands its people over the same way', async () => {
+		test.setTimeout(120_000);
+		await cluster.restartNode(cluster.nodes[1]!);
+		const roomId = roomIdOf(link);
+		const before = await seatsIn(roomId);
+		const boOnAna = await tile(ana, 'Bo').locator('video').elementHandle();
+		const anaOnBo = await tile(bo, 'Ana').locator('video').elementHandle();
+		// Both are on process 1 now; a rolling restart stops it.
+		cluster.nodes[0]!.process.kill('SIGTERM');
+		await expect
+			.poll(
+				async () => Object.values(await seatsIn(roomId)).map((seat) => seat.node.split('-')[0]),
+				{
+					timeout: RESUME_GRACE_SECONDS * 1000
+				}
+			)
+			.toEqual(['2', '2']);
+		expect(Object.keys(await seatsIn(roomId)).sort()).toEqual(Object.keys(before).sort());
+		await expectVideoFrames(ana, 'Bo');
+		await expectVideoFrames(bo, 'Ana');
+		expect(await boOnAna!.evaluate((video) => video.isConnected)).toBe(true);
+		expect(await anaOnBo!.evaluate((video) => video.isConnected)).toBe(true);
+		await cluster.restartNode(cluster.nodes[0]!);
+	});
+});
