@@ -91,16 +91,20 @@ export function createDropcall(
 	});
 	attachSignaling(io, registry, config, files.joinDetails);
 
+	let isStopping = false;
 	const app = options.serveStatic ? staticApp(config.staticDir) : undefined;
 	const handle = chain([
 		securityHeaders(() => app?.csp()),
-		healthRoute(() => ({
-			node: config.nodeName,
-			connections: io.engine.clientsCount,
-			rooms: registry.roomCount,
-			peers: registry.peerCount,
-			files: files.fileCount
-		})),
+		healthRoute(
+			() => ({
+				node: config.nodeName,
+				connections: io.engine.clientsCount,
+				rooms: registry.roomCount,
+				peers: registry.peerCount,
+				files: files.fileCount
+			}),
+			() => isStopping
+		),
 		guard.fileRoutes,
 		files.handle,
 		shareTargetFallback(),
@@ -113,6 +117,7 @@ export function createDropcall(
 		files,
 		handle,
 		async stop() {
+			isStopping = true;
 			// Only this process's people: in a cluster, the others' processes go on.
 			io.local.emit('server:stopping');
 			await registry.stop();

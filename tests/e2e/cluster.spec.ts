@@ -95,7 +95,9 @@ test('20 simultaneous joins to a 4-seat room over two processes admit exactly 4'
 			connect(cluster.nodes[index % 2]!.url)
 		);
 		await Promise.all(
-			joiners.map((socket) => new Promise((connected) => socket.once('connect', connected)))
+			joiners.map(
+				(socket) => new Promise<void>((connected) => socket.once('connect', () => connected()))
+			)
 		);
 		const answers = (await Promise.all(
 			joiners.map((socket, index) =>
