@@ -26,8 +26,11 @@ export interface LocalCluster {
 	folder: string;
 	/** Starts a stopped (or killed) node again on its port. */
 	restartNode(node: ClusterNode): Promise<void>;
-	/** Starts Redis again on its port, empty, as a restarted Redis without persistence is. */
-	restartRedis(): Promise<void>;
+	/**
+	 * Kills Redis, runs `whileDown`, and starts Redis again on its port, empty, as a restarted
+	 * Redis without persistence is.
+	 */
+	restartRedis(whileDown?: () => Promise<void>): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -221,8 +224,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
 				await stopChild(node.process);
 				node.process = await startNode(node.name, node.port, node.uploadDir);
 			},
-			async restartRedis() {
+			async restartRedis(whileDown) {
 				await stopChild(redis, 'SIGKILL');
+				await whileDown?.();
 				redis = await startRedis();
 			},
 			async stop() {

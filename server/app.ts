@@ -79,6 +79,7 @@ export function createDropcall(
 		pingTimeout: config.pingTimeoutSeconds * 1000,
 		...(cluster ? { adapter: cluster.adapter } : {})
 	});
+	cluster?.attach(io);
 	// First, so its checks run before any other module's handlers see an event.
 	guard.attach(io);
 	trimConnections(io);

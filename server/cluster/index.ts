@@ -19,6 +19,8 @@ export interface Cluster {
 	registry: RedisRegistry;
 	adapter: ReturnType<typeof createShardedAdapter>;
 	limiterStore: LimiterStore;
+	/** Lets the registry ask Socket.IO which connections are on this process. */
+	attach(io: { sockets: { sockets: Map<string, unknown> } }): void;
 	/** Closes the Redis connections; after Socket.IO has closed, which uses them to the end. */
 	stop(): Promise<void>;
 }
@@ -58,19 +60,30 @@ export async function joinCluster(config: Config): Promise<Cluster> {
 
 	const registry = new RedisRegistry(client, config.nodeName, config);
 	await subscriber.subscribe(EVENTS_CHANNEL, (message) => registry.receive(message));
-	// After every reconnection too: changes published while the subscriber was away are lost.
-	subscriber.on('ready', () => {
-		void registry.reload().catch((error: unknown) => {
-			log(`could not reload the rooms from Redis: ${(error as Error).message}`);
-		});
-	});
 	await registry.reload();
 	registry.start();
+	// After every reconnection: Redis may have come back empty (restarted without persistence)
+	// and changes published while the subscriber was away are lost. Once both connections are
+	// back, this process writes its rooms back and rebuilds its view.
+	const resync = () => {
+		if (!client.isReady || !subscriber.isReady) return;
+		void registry
+			.restore()
+			.then(() => registry.reload())
+			.catch((error: unknown) => {
+				log(`could not resync the rooms with Redis: ${(error as Error).message}`);
+			});
+	};
+	client.on('ready', resync);
+	subscriber.on('ready', resync);
 
 	return {
 		registry,
 		adapter: createShardedAdapter(client, adapterSubscriber),
 		limiterStore: redisStore(client),
+		attach(io) {
+			registry.isConnectedHere = (connectionId) => io.sockets.sockets.has(connectionId);
+		},
 		async stop() {
 			await Promise.allSettled([client.close(), adapterSubscriber.close(), subscriber.close()]);
 		}

@@ -28,6 +28,7 @@ import {
 	leaveScript,
 	mediaScript,
 	releaseNodeScript,
+	restoreScript,
 	sweepScript
 } from './scripts.ts';
 
@@ -87,6 +88,10 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 	/** Changes that arrived while the view was being rebuilt, applied after it. */
 	#pending: RoomChange[] | undefined;
 	#timers: NodeJS.Timeout[] = [];
+	/** Which process each seat's connection is on, as Redis last said; '' while held. */
+	readonly #nodeOf = new Map<string, string>();
+	/** Whether a connection is open on this process; Socket.IO knows (see attach in index.ts). */
+	isConnectedHere: (connectionId: string) => boolean = () => false;
 
 	constructor(client: CommandClient, nodeName: string, options: RedisRegistryOptions) {
 		super();
@@ -248,6 +253,39 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 		}).catch(() => {});
 	}
 
+	/**
+	 * Writes back every room this process knows into Redis, in case Redis came back empty:
+	 * the calls went on meanwhile, so their seats must not be given away. Idempotent; each
+	 * process writes its own people's seats.
+	 */
+	async restore(): Promise<void> {
+		await Promise.all(
+			[...this.#rooms.values()].map((room) =>
+				runScript(this.#client, restoreScript, {
+					roomId: room.id,
+					seats: room.seats,
+					devices: room.devices,
+					members: [...room.members.values()].map((seat) => ({
+						seat: {
+							peerId: seat.peerId,
+							name: seat.name,
+							media: seat.media,
+							resumeToken: seat.resumeToken,
+							connectionId: seat.connectionId ?? ''
+						},
+						isHere:
+							seat.connectionId !== null &&
+							this.#nodeOf.get(seat.peerId) === this.node &&
+							this.isConnectedHere(seat.connectionId)
+					})),
+					node: this.node,
+					graceMs: this.#options.resumeGraceSeconds * 1000,
+					emptyMs: this.#options.emptyRoomSeconds * 1000
+				})
+			)
+		);
+	}
+
 	/** A change published by any process (this one included), in the order it was made. */
 	receive(message: string): void {
 		const change = JSON.parse(message) as RoomChange;
@@ -270,6 +308,7 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 				for (const seat of room.members.values()) {
 					if (!next?.members.has(seat.peerId)) {
 						room.members.delete(seat.peerId);
+						this.#nodeOf.delete(seat.peerId);
 						this.emit('peerLeft', room, seat);
 					}
 				}
@@ -299,8 +338,9 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 		if (!seats || !devices) return undefined;
 		const room = emptyRoom(id, Number(seats), devices);
 		for (const raw of members) {
-			const seat = toSeat(JSON.parse(raw) as StoredSeat);
-			room.members.set(seat.peerId, seat);
+			const stored = JSON.parse(raw) as StoredSeat;
+			room.members.set(stored.peerId, toSeat(stored));
+			this.#nodeOf.set(stored.peerId, stored.node);
 			room.hasBeenJoined = true;
 		}
 		return room;
@@ -318,6 +358,7 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 			case 'seated':
 				room.hasBeenJoined = true;
 				room.members.set(change.seat.peerId, toSeat(change.seat));
+				this.#nodeOf.set(change.seat.peerId, change.seat.node);
 				return;
 			case 'updated': {
 				const seat = room.members.get(change.seat.peerId);
@@ -327,16 +368,19 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 			case 'away': {
 				const seat = room.members.get(change.peerId);
 				if (seat) seat.connectionId = null;
+				this.#nodeOf.set(change.peerId, '');
 				return;
 			}
 			case 'left': {
 				const seat = room.members.get(change.peerId);
 				if (!seat) return;
 				room.members.delete(change.peerId);
+				this.#nodeOf.delete(change.peerId);
 				this.emit('peerLeft', room, seat);
 				return;
 			}
 			case 'ended':
+				for (const peerId of room.members.keys()) this.#nodeOf.delete(peerId);
 				this.#rooms.delete(change.roomId);
 				this.emit('roomEnded', room);
 				return;

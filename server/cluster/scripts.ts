@@ -197,3 +197,40 @@ for _, roomId in ipairs(redis.call('ZRANGEBYSCORE', P .. 'expiries', '-inf', t))
 end
 return changed
 `;
+
+/**
+ * { roomId, seats, devices, members: [{ seat, isHere }], node, graceMs, emptyMs } → 'ok'.
+ * Writes back one room as a process knows it, after Redis came back without it (restarted
+ * without persistence): the seats connected to this process as they are, every other seat
+ * only if missing and as held, so the process that holds it (if any) or the grace decides.
+ */
+export const restoreScript = `${prelude}
+if redis.call('EXISTS', roomKey(a.roomId)) == 0 then
+	redis.call('SADD', P .. 'rooms', a.roomId)
+	redis.call('HSET', roomKey(a.roomId), 'seats', a.seats, 'devices', a.devices)
+end
+local deadline = now() + a.graceMs
+for _, member in ipairs(a.members) do
+	local seat = member.seat
+	local key = a.roomId .. ' ' .. seat.peerId
+	redis.call('HSET', tokensKey(a.roomId), seat.resumeToken, seat.peerId)
+	if member.isHere then
+		seat.node = a.node
+		redis.call('HSET', seatsKey(a.roomId), seat.peerId, cjson.encode(seat))
+		redis.call('SADD', nodeSeatsKey(a.node), key)
+		redis.call('ZREM', P .. 'away', key)
+	else
+		seat.connectionId = ''
+		seat.node = ''
+		if redis.call('HSETNX', seatsKey(a.roomId), seat.peerId, cjson.encode(seat)) == 1 then
+			redis.call('ZADD', P .. 'away', 'NX', deadline, key)
+		end
+	end
+end
+if redis.call('HLEN', seatsKey(a.roomId)) == 0 then
+	redis.call('ZADD', P .. 'expiries', 'NX', now() + a.emptyMs, a.roomId)
+else
+	redis.call('ZREM', P .. 'expiries', a.roomId)
+end
+return 'ok'
+`;

@@ -149,6 +149,44 @@ test.describe('two people on two processes', () => {
 		await expectChatLine(ana, 'Hello back from process 2');
 	});
 
+	test('Redis restarted empty mid-call: the call goes on, joins meanwhile say try again', async () => {
+		test.setTimeout(120_000);
+		const roomId = roomIdOf(link);
+		const before = Object.keys(await seatsIn(roomId)).sort();
+		const socket = io(cluster.nodes[0]!.url, { transports: ['websocket'], forceNew: true });
+		await new Promise<void>((connected) => socket.once('connect', () => connected()));
+		const join = () =>
+			socket.timeout(5000).emitWithAck('room:join', {
+				roomId,
+				name: 'Chul',
+				media: { audio: true, video: true }
+			}) as Promise<Result<JoinAnswer>>;
+		try {
+			await cluster.restartRedis(async () => {
+				// Asked at once, not after the client's 10 s timeout.
+				expect(await join()).toMatchObject({ ok: false, error: { code: 'try-again' } });
+			});
+			// The processes write their rooms back: the same two seats, both connected, once.
+			await expect
+				.poll(async () => {
+					const seats = Object.values(await seatsIn(roomId));
+					return seats
+						.filter((seat) => seat.connectionId !== '')
+						.map((seat) => seat.peerId)
+						.sort();
+				})
+				.toEqual(before);
+			await expectVideoFrames(ana, 'Bo');
+			await expectVideoFrames(bo, 'Ana');
+			await expect.poll(async () => (await join()).ok).toBe(true);
+			expect(Object.keys(await seatsIn(roomId))).toHaveLength(3);
+			await expect(tile(ana, 'Chul')).toBeVisible();
+		} finally {
+			socket.close();
+		}
+		await expect(tile(ana, 'Chul')).toHaveCount(0);
+	});
+
 	test('a SIGKILLed process ends no call: its person resumes the seat on the other', async () => {
 		test.setTimeout(120_000);
 		const roomId = roomIdOf(link);
