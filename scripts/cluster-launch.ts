@@ -114,6 +114,8 @@ defaults
 frontend dropcall
 	bind 127.0.0.1:${proxyPort}
 	option forwardfor
+	# A file's links name the process holding it: /files/node/<name>/<id>.
+	use_backend node%[path,field(4,/)] if { path_beg /files/node/ }
 	default_backend dropcall
 
 backend dropcall
@@ -123,6 +125,13 @@ backend dropcall
 	http-check expect status 200
 	default-server inter 500ms fall 2 rise 2
 ${nodes.map((node) => `	server node${node.name} 127.0.0.1:${node.port} check cookie ${node.name}`).join('\n')}
+${nodes
+	.map(
+		(node) => `
+backend node${node.name}
+	server node${node.name} 127.0.0.1:${node.port} check inter 500ms`
+	)
+	.join('\n')}
 `;
 }
 

@@ -88,7 +88,8 @@ export function createDropcall(
 		registry,
 		io,
 		clock: options.clock,
-		freeBytes: options.freeBytes
+		freeBytes: options.freeBytes,
+		shared: cluster?.files
 	});
 	attachSignaling(io, registry, config, files.joinDetails);
 

@@ -14,6 +14,8 @@ export type MaybePromise<T> = T | Promise<T>;
 export interface RegistryEvents {
 	peerLeft: [room: Room, seat: Seat];
 	roomEnded: [room: Room];
+	/** Several processes only: a file left with the process that held it (stopped or dead). */
+	fileLost: [roomId: string, fileId: string];
 }
 
 export type JoinOutcome =

@@ -85,7 +85,7 @@ export function answerer<T>(ack: unknown): Ack<T> {
 export type FileJoinDetails = (
 	roomId: string,
 	peerId: string
-) => { fileToken: string; files: FileInfo[] };
+) => { fileToken: string; files: FileInfo[] } | Promise<{ fileToken: string; files: FileInfo[] }>;
 
 export function attachSignaling(
 	io: DropcallServer,
@@ -112,6 +112,7 @@ export function attachSignaling(
 		const outcome = await registry.join(roomId, request, socket.id);
 		if (!outcome.ok) return answer(outcome);
 		const { seat, resumed, room, replacedConnectionId } = outcome;
+		const files = await fileJoinDetails(roomId, seat.peerId);
 		if (!socket.connected) {
 			// Gone while the registry decided: nobody holds the token, so the seat is freed.
 			await registry.leave(roomId, seat.peerId, socket.id);
@@ -147,7 +148,7 @@ export function attachSignaling(
 			iceServers: iceServersFor(config.iceServers, config.turn, seat.peerId),
 			resumeToken: seat.resumeToken,
 			resumed,
-			...fileJoinDetails(roomId, seat.peerId)
+			...files
 		});
 	}
 

@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import type { Config } from '../config.ts';
 import type { LimiterStore } from '../guard/limiter.ts';
 import { log } from '../log.ts';
+import { sharedFiles, sharedLinkKey, type SharedFiles } from './files.ts';
 import { redisStore } from './limiter.ts';
 import { RedisRegistry } from './registry.ts';
 import { EVENTS_CHANNEL } from './scripts.ts';
@@ -19,6 +20,7 @@ export interface Cluster {
 	registry: RedisRegistry;
 	adapter: ReturnType<typeof createShardedAdapter>;
 	limiterStore: LimiterStore;
+	files: SharedFiles;
 	/** Lets the registry ask Socket.IO which connections are on this process. */
 	attach(io: { sockets: { sockets: Map<string, unknown> } }): void;
 	/** Closes the Redis connections; after Socket.IO has closed, which uses them to the end. */
@@ -62,13 +64,13 @@ export async function joinCluster(config: Config): Promise<Cluster> {
 	await subscriber.subscribe(EVENTS_CHANNEL, (message) => registry.receive(message));
 	await registry.reload();
 	registry.start();
+	const files = sharedFiles(client, registry.node, config.nodeName, await sharedLinkKey(client));
 	// After every reconnection: Redis may have come back empty (restarted without persistence)
 	// and changes published while the subscriber was away are lost. Once both connections are
 	// back, this process writes its rooms back and rebuilds its view.
 	const resync = () => {
 		if (!client.isReady || !subscriber.isReady) return;
-		void registry
-			.restore()
+		void Promise.all([registry.restore(), files.restore()])
 			.then(() => registry.reload())
 			.catch((error: unknown) => {
 				log(`could not resync the rooms with Redis: ${(error as Error).message}`);
@@ -81,6 +83,7 @@ export async function joinCluster(config: Config): Promise<Cluster> {
 		registry,
 		adapter: createShardedAdapter(client, adapterSubscriber),
 		limiterStore: redisStore(client),
+		files,
 		attach(io) {
 			registry.isConnectedHere = (connectionId) => io.sockets.sockets.has(connectionId);
 		},

@@ -48,7 +48,8 @@ export type RoomChange =
 	| { type: 'updated'; roomId: string; seat: StoredSeat }
 	| { type: 'away'; roomId: string; peerId: string }
 	| { type: 'left'; roomId: string; peerId: string }
-	| { type: 'ended'; roomId: string };
+	| { type: 'ended'; roomId: string }
+	| { type: 'file-lost'; roomId: string; fileId: string };
 
 export interface RedisRegistryOptions {
 	maxSeats: number;
@@ -347,6 +348,10 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 	}
 
 	#apply(change: RoomChange): void {
+		if (change.type === 'file-lost') {
+			this.emit('fileLost', change.roomId, change.fileId);
+			return;
+		}
 		if (change.type === 'created' || change.type === 'seated') {
 			if (!this.#rooms.has(change.roomId)) {
 				this.#rooms.set(change.roomId, emptyRoom(change.roomId, change.seats, change.devices));

@@ -8,7 +8,8 @@
  * Keys (all under `dropcall:`): `rooms` (set of ids), `room:<id>` (hash: seats, devices),
  * `room:<id>:seats` (peer id → seat JSON), `room:<id>:tokens` (resume token → peer id),
  * `expiries` (room id → when it ends if still empty), `away` ("room peer" → when a held seat
- * is freed), `nodes` and `node:<id>` (the processes and their heartbeats), `node:<id>:seats`.
+ * is freed), `nodes` and `node:<id>` (the processes and their heartbeats), `node:<id>:seats`,
+ * and the shared files (server/cluster/files.ts): `files`, `room:<id>:files`, `node:<id>:files`.
  */
 
 export const KEY_PREFIX = 'dropcall:';
@@ -56,7 +57,20 @@ local function holdSeat(roomId, seat, graceMs)
 	publish({ type = 'away', roomId = roomId, peerId = seat.peerId })
 	return raw
 end
+local function dropNodeFiles(node)
+	for _, id in ipairs(redis.call('SMEMBERS', P .. 'node:' .. node .. ':files')) do
+		local raw = redis.call('HGET', P .. 'files', id)
+		if raw then
+			local file = cjson.decode(raw)
+			redis.call('HDEL', P .. 'files', id)
+			redis.call('SREM', roomKey(file.roomId) .. ':files', id)
+			publish({ type = 'file-lost', roomId = file.roomId, fileId = id })
+		end
+	end
+	redis.call('DEL', P .. 'node:' .. node .. ':files')
+end
 local function releaseNode(node, graceMs)
+	dropNodeFiles(node)
 	local held = 0
 	for _, member in ipairs(redis.call('SMEMBERS', nodeSeatsKey(node))) do
 		local roomId, peerId = string.match(member, '^(%S+) (%S+)$')
@@ -189,7 +203,7 @@ end
 for _, roomId in ipairs(redis.call('ZRANGEBYSCORE', P .. 'expiries', '-inf', t)) do
 	redis.call('ZREM', P .. 'expiries', roomId)
 	if redis.call('HLEN', seatsKey(roomId)) == 0 then
-		redis.call('DEL', roomKey(roomId), seatsKey(roomId), tokensKey(roomId))
+		redis.call('DEL', roomKey(roomId), seatsKey(roomId), tokensKey(roomId), roomKey(roomId) .. ':files')
 		redis.call('SREM', P .. 'rooms', roomId)
 		publish({ type = 'ended', roomId = roomId })
 		changed = changed + 1

@@ -2,12 +2,14 @@
  * Dropcall on several processes: a real redis-server, two Dropcall processes and HAProxy in
  * front (scripts/cluster-launch.ts), with people in real browsers on different processes.
  */
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { missingBinaries, startCluster, type LocalCluster } from '../../scripts/cluster-launch';
 import type { JoinAnswer, Result } from '../../src/lib/protocol';
-import { createRoom, expectVideoFrames, joinRoom, tile } from './helpers';
+import { createRoom, expectVideoFrames, joinRoom, openPanel, tile } from './helpers';
 
 const RESUME_GRACE_SECONDS = 15;
 const missing = missingBinaries();
@@ -239,6 +241,60 @@ test.describe('two people on two processes', () => {
 		await expectVideoFrames(bo, 'Ana');
 		expect(await boOnAna!.evaluate((video) => video.isConnected)).toBe(true);
 		expect(await anaOnBo!.evaluate((video) => video.isConnected)).toBe(true);
+		await cluster.restartNode(cluster.nodes[0]!);
+	});
+});
+
+test.describe('files on two processes', () => {
+	const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+	const fileItem = (page: Page, name: string) =>
+		page.getByRole('list', { name: 'Files' }).getByRole('listitem').filter({ hasText: name });
+	async function shareFile(page: Page, name: string, buffer: Buffer) {
+		await openPanel(page);
+		const chooser = page.waitForEvent('filechooser');
+		await page.getByRole('button', { name: 'Share files' }).click();
+		await (await chooser).setFiles([{ name, mimeType: 'application/octet-stream', buffer }]);
+	}
+	const storedOn = (nodeName: string) => {
+		const node = cluster.nodes.find((each) => each.name === nodeName)!;
+		return readdirSync(node.uploadDir);
+	};
+
+	test('stay with the process that received them and reach everyone', async ({ browser }) => {
+		test.setTimeout(120_000);
+		const [, ana] = await personOn(browser, '1');
+		const [, bo] = await personOn(browser, '2');
+		const [, chul] = await personOn(browser, '1');
+		const link = await createRoom(ana, { name: 'Ana' });
+		await ana.getByRole('button', { name: 'Join' }).click();
+		await joinRoom(bo, link, 'Bo');
+		await joinRoom(chul, link, 'Chul');
+		await openPanel(bo);
+
+		// Uploaded on process 1, downloaded by Bo through process 2's proxy route.
+		const report = randomBytes(2 << 20);
+		await shareFile(ana, 'report.bin', report);
+		await expect(fileItem(bo, 'report.bin')).toContainText('Ana');
+		const download = bo.getByRole('link', { name: 'Download report.bin' });
+		await expect(download).toHaveAttribute('href', /^\/files\/node\/1\/[\w-]{22}\?link=/);
+		const [saved] = await Promise.all([bo.waitForEvent('download'), download.click()]);
+		expect(sha256(readFileSync((await saved.path())!))).toBe(sha256(report));
+		expect(storedOn('1')).toHaveLength(1);
+		expect(storedOn('2')).toHaveLength(0);
+
+		// Its sender leaves on process 1: gone from Bo's list on process 2, and from the disk.
+		await ana.getByRole('button', { name: 'Leave' }).click();
+		await expect(fileItem(bo, 'report.bin')).toHaveCount(0);
+		await expect.poll(() => storedOn('1')).toEqual([]);
+
+		// The process holding Chul's file dies: the file leaves Bo's list within seconds, in words.
+		await shareFile(chul, 'notes.bin', randomBytes(64 << 10));
+		await expect(fileItem(bo, 'notes.bin')).toContainText('Chul');
+		cluster.nodes[0]!.process.kill('SIGKILL');
+		await expect(fileItem(bo, 'notes.bin')).toHaveCount(0, { timeout: 10_000 });
+		await expect(bo.getByRole('alert')).toContainText(
+			'“notes.bin” is gone: the server holding it stopped.'
+		);
 		await cluster.restartNode(cluster.nodes[0]!);
 	});
 });
