@@ -5,6 +5,7 @@
  */
 import { benchBundle } from './bundle.ts';
 import { benchCall } from './call.ts';
+import { clusterBenchmark } from './cluster.ts';
 import { filesBenchmark } from './files.ts';
 import { loadBenchmark } from './load.ts';
 
@@ -29,7 +30,8 @@ const all: Benchmark[] = [
 	printing('First-load size', 120, benchBundle),
 	printing('Calls', 900, benchCall),
 	filesBenchmark,
-	loadBenchmark
+	loadBenchmark,
+	clusterBenchmark
 ];
 // `npm run bench -- files` runs only the benchmarks with a word in their name that starts with
 // a given one: `load` picks "load: …" and not "First-load size". Flags (`--rooms 200`) and
