@@ -127,6 +127,22 @@ describe('held seats', () => {
 		expect(room.members.get(first.seat.peerId)?.connectionId).toBe('c3');
 	});
 
+	it('leaves a seat alone when the connection that dropped no longer holds it', () => {
+		const room = createRoom();
+		const first = registry.join(room.id, { name: 'Ana', media }, 'c1');
+		if (!first.ok) throw new Error('join refused');
+		// Ana's page resumed on a new connection (perhaps on another process) before c1's end.
+		const resumed = registry.join(
+			room.id,
+			{ name: 'Ana', media, resumeToken: first.seat.resumeToken },
+			'c2'
+		);
+		expect(resumed).toMatchObject({ ok: true, resumed: true, replacedConnectionId: 'c1' });
+		expect(registry.hold(room.id, first.seat.peerId, 15_000, 'c1')).toBeUndefined();
+		registry.leave(room.id, first.seat.peerId, 'c1');
+		expect(room.members.get(first.seat.peerId)?.connectionId).toBe('c2');
+	});
+
 	it('frees the seat at once when the grace is zero', () => {
 		const room = createRoom();
 		const outcome = registry.join(room.id, { name: 'Ana', media }, 'c1');
