@@ -69,7 +69,11 @@ export function createDropcall(
 	setQuiet(config.quiet);
 	const { cluster } = options;
 	const registry: RoomRegistry = cluster?.registry ?? new MemoryRegistry(config);
-	const guard = createGuard(config, options.limiterStore ?? cluster?.limiterStore);
+	const guard = createGuard(
+		config,
+		options.limiterStore ?? cluster?.limiterStore,
+		cluster?.connections
+	);
 	const io: DropcallServer = new Server(httpServer, {
 		serveClient: false,
 		allowRequest: guard.allowRequest,

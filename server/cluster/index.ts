@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import type { Config } from '../config.ts';
 import type { LimiterStore } from '../guard/limiter.ts';
 import { log } from '../log.ts';
+import { sharedConnections, type SharedConnections } from './connections.ts';
 import { sharedFiles, sharedLinkKey, type SharedFiles } from './files.ts';
 import { redisStore } from './limiter.ts';
 import { RedisRegistry } from './registry.ts';
@@ -21,6 +22,7 @@ export interface Cluster {
 	adapter: ReturnType<typeof createShardedAdapter>;
 	limiterStore: LimiterStore;
 	files: SharedFiles;
+	connections: SharedConnections;
 	/** Lets the registry ask Socket.IO which connections are on this process. */
 	attach(io: { sockets: { sockets: Map<string, unknown> } }): void;
 	/** Closes the Redis connections; after Socket.IO has closed, which uses them to the end. */
@@ -84,6 +86,7 @@ export async function joinCluster(config: Config): Promise<Cluster> {
 		adapter: createShardedAdapter(client, adapterSubscriber),
 		limiterStore: redisStore(client),
 		files,
+		connections: sharedConnections(client, registry.node),
 		attach(io) {
 			registry.isConnectedHere = (connectionId) => io.sockets.sockets.has(connectionId);
 		},

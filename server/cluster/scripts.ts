@@ -9,7 +9,9 @@
  * `room:<id>:seats` (peer id → seat JSON), `room:<id>:tokens` (resume token → peer id),
  * `expiries` (room id → when it ends if still empty), `away` ("room peer" → when a held seat
  * is freed), `nodes` and `node:<id>` (the processes and their heartbeats), `node:<id>:seats`,
- * and the shared files (server/cluster/files.ts): `files`, `room:<id>:files`, `node:<id>:files`.
+ * the shared files (server/cluster/files.ts): `files`, `room:<id>:files`, `node:<id>:files`,
+ * and connections per address (server/cluster/connections.ts): `connections:<address>`,
+ * `node:<id>:addresses`.
  */
 
 export const KEY_PREFIX = 'dropcall:';
@@ -71,6 +73,10 @@ local function dropNodeFiles(node)
 end
 local function releaseNode(node, graceMs)
 	dropNodeFiles(node)
+	for _, address in ipairs(redis.call('SMEMBERS', P .. 'node:' .. node .. ':addresses')) do
+		redis.call('HDEL', P .. 'connections:' .. address, node)
+	end
+	redis.call('DEL', P .. 'node:' .. node .. ':addresses')
 	local held = 0
 	for _, member in ipairs(redis.call('SMEMBERS', nodeSeatsKey(node))) do
 		local roomId, peerId = string.match(member, '^(%S+) (%S+)$')

@@ -126,6 +126,38 @@ test('20 simultaneous joins to a 4-seat room over two processes admit exactly 4'
 	}
 });
 
+test('connections per address are counted over both processes', async () => {
+	const sockets: Socket[] = [];
+	const totalConnections = async () =>
+		(await Promise.all(cluster.nodes.map((node) => connectionsOn(node.name)))).reduce(
+			(sum, count) => sum + count,
+			0
+		);
+	try {
+		let refused = 0;
+		// One at a time, alternating: each process alone would take all 60.
+		for (let index = 0; index < 60; index += 1) {
+			const socket = io(cluster.nodes[index % 2]!.url, {
+				transports: ['polling'],
+				forceNew: true,
+				reconnection: false
+			});
+			sockets.push(socket);
+			const isConnected = await new Promise<boolean>((settle) => {
+				socket.once('connect', () => settle(true));
+				socket.once('connect_error', () => settle(false));
+			});
+			if (!isConnected) refused += 1;
+		}
+		expect(refused).toBeGreaterThan(0);
+		// Every connection here comes from 127.0.0.1: the default cap of 50 holds for the sum.
+		expect(await totalConnections()).toBe(50);
+	} finally {
+		for (const socket of sockets) socket.close();
+	}
+	await expect.poll(totalConnections).toBeLessThan(50);
+});
+
 test.describe('two people on two processes', () => {
 	let ana: Page;
 	let bo: Page;
