@@ -5,6 +5,7 @@
  */
 import { benchBundle } from './bundle.ts';
 import { benchCall } from './call.ts';
+import { clusterBenchmark } from './cluster.ts';
 import { filesBenchmark } from './files.ts';
 import { loadBenchmark } from './load.ts';
 import { reloadBenchmark } from './reload.ts';
@@ -31,7 +32,8 @@ const all: Benchmark[] = [
 	printing('Calls', 900, benchCall),
 	filesBenchmark,
 	loadBenchmark,
-	reloadBenchmark
+	reloadBenchmark,
+	clusterBenchmark
 ];
 // `npm run bench -- files` runs only the benchmarks with a word in their name that starts with
 // a given one: `load` picks "load: …" and not "First-load size". Flags (`--rooms 200`) and

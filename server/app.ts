@@ -2,6 +2,7 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
 import type { Clock } from './clock.ts';
+import type { Cluster } from './cluster/index.ts';
 import type { Config } from './config.ts';
 import { attachFiles, type FileStore } from './files.ts';
 import { createGuard } from './guard/index.ts';
@@ -15,7 +16,8 @@ import {
 } from './http.ts';
 import { staticApp } from './static-app.ts';
 import { setQuiet } from './log.ts';
-import { RoomRegistry } from './rooms.ts';
+import type { RoomRegistry } from './registry.ts';
+import { MemoryRegistry } from './rooms.ts';
 import { attachSignaling, type DropcallServer } from './signaling.ts';
 import { trimConnections } from './socket-options.ts';
 
@@ -41,6 +43,11 @@ export interface DropcallOptions {
 	freeBytes?: (folder: string) => Promise<number>;
 	/** Where rate limits count; in this process's memory unless a shared store is given. */
 	limiterStore?: LimiterStore;
+	/**
+	 * Several processes sharing rooms through Redis (server/cluster/); without it, this
+	 * process holds everything in memory.
+	 */
+	cluster?: Cluster;
 }
 
 function chain(handlers: Handler[]): Handler {
@@ -60,16 +67,23 @@ export function createDropcall(
 	options: DropcallOptions
 ): Dropcall {
 	setQuiet(config.quiet);
-	const registry = new RoomRegistry(config);
-	const guard = createGuard(config, options.limiterStore);
+	const { cluster } = options;
+	const registry: RoomRegistry = cluster?.registry ?? new MemoryRegistry(config);
+	const guard = createGuard(
+		config,
+		options.limiterStore ?? cluster?.limiterStore,
+		cluster?.connections
+	);
 	const io: DropcallServer = new Server(httpServer, {
 		serveClient: false,
 		allowRequest: guard.allowRequest,
 		// Hard cap for the transport; the protocol's own 64 KiB limit answers with an error first.
 		maxHttpBufferSize: 1024 * 1024,
 		pingInterval: config.pingIntervalSeconds * 1000,
-		pingTimeout: config.pingTimeoutSeconds * 1000
+		pingTimeout: config.pingTimeoutSeconds * 1000,
+		...(cluster ? { adapter: cluster.adapter } : {})
 	});
+	cluster?.attach(io);
 	// First, so its checks run before any other module's handlers see an event.
 	guard.attach(io);
 	trimConnections(io);
@@ -78,18 +92,25 @@ export function createDropcall(
 		registry,
 		io,
 		clock: options.clock,
-		freeBytes: options.freeBytes
+		freeBytes: options.freeBytes,
+		shared: cluster?.files
 	});
 	attachSignaling(io, registry, config, files.joinDetails);
 
+	let isStopping = false;
 	const app = options.serveStatic ? staticApp(config.staticDir) : undefined;
 	const handle = chain([
 		securityHeaders(() => app?.csp()),
-		healthRoute(() => ({
-			rooms: registry.roomCount,
-			peers: registry.peerCount,
-			files: files.fileCount
-		})),
+		healthRoute(
+			() => ({
+				node: config.nodeName,
+				connections: io.engine.clientsCount,
+				rooms: registry.roomCount,
+				peers: registry.peerCount,
+				files: files.fileCount
+			}),
+			() => isStopping
+		),
 		guard.fileRoutes,
 		files.handle,
 		shareTargetFallback(),
@@ -102,10 +123,13 @@ export function createDropcall(
 		files,
 		handle,
 		async stop() {
-			io.emit('server:stopping');
-			registry.endAll();
+			isStopping = true;
+			// Only this process's people: in a cluster, the others' processes go on.
+			io.local.emit('server:stopping');
+			await registry.stop();
 			await files.stop();
 			await new Promise<void>((resolve) => io.close(() => resolve()));
+			await cluster?.stop();
 		}
 	};
 }

@@ -88,6 +88,13 @@ export interface Config {
 	httpsKeyPath: string | undefined;
 	/** Where the self-signed certificate is kept between runs. */
 	tlsDir: string;
+	/**
+	 * Unset: one process holding everything in memory. Set: rooms, seats, tokens and limits
+	 * live in this Redis and Socket.IO's Redis adapter carries events between processes.
+	 */
+	redisUrl: string | undefined;
+	/** This process's name in /healthz and the log, so a proxy's servers can be told apart. */
+	nodeName: string;
 }
 
 export class ConfigError extends Error {
@@ -220,6 +227,23 @@ function readBoolean(env: Env, name: string): boolean {
 	throw new ConfigError(`${name} must be 1 or 0, not "${env[name]}"`);
 }
 
+function readRedisUrl(env: Env): string | undefined {
+	const raw = env.REDIS_URL?.trim();
+	if (!raw) return undefined;
+	if (!/^rediss?:\/\/[^\s]+$/.test(raw)) {
+		throw new ConfigError(`REDIS_URL must look like redis://host:6379, not "${raw}"`);
+	}
+	return raw;
+}
+
+function readNodeName(env: Env): string {
+	const raw = env.NODE_NAME?.trim() || '1';
+	if (!/^[A-Za-z0-9_-]{1,32}$/.test(raw)) {
+		throw new ConfigError(`NODE_NAME must be 1 to 32 letters, digits, - or _, not "${raw}"`);
+	}
+	return raw;
+}
+
 export function readConfig(env: Env = process.env, argv: string[] = []): Config {
 	const host = env.HOST?.trim() || '0.0.0.0';
 	const resumeGraceSeconds = readInteger(env, 'RESUME_GRACE_SECONDS', 15, 0, 3600);
@@ -268,6 +292,8 @@ export function readConfig(env: Env = process.env, argv: string[] = []): Config 
 		minStoredFileBytes: readBytes(env, 'MIN_STORED_FILE_BYTES', 64 * 2 ** 10, 0),
 		maxRoomFiles: readInteger(env, 'MAX_ROOM_FILES', 500, 1, 1_000_000),
 		maxStoreFiles: readInteger(env, 'MAX_STORE_FILES', 10_000, 1, 10_000_000),
-		fileLinkSeconds: readInteger(env, 'FILE_LINK_SECONDS', 600, 30, 24 * 3600)
+		fileLinkSeconds: readInteger(env, 'FILE_LINK_SECONDS', 600, 30, 24 * 3600),
+		redisUrl: readRedisUrl(env),
+		nodeName: readNodeName(env)
 	};
 }

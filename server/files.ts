@@ -5,8 +5,15 @@
  */
 import * as v from 'valibot';
 import { formatBytes } from '../src/lib/files/format.ts';
-import { DeleteFileSchema, type FileInfo, type ProtocolError } from '../src/lib/protocol.ts';
+import {
+	DeleteFileSchema,
+	FILES_ON_NODE_PATH,
+	FILES_PATH,
+	type FileInfo,
+	type ProtocolError
+} from '../src/lib/protocol.ts';
 import { systemClock, type Clock } from './clock.ts';
+import type { SharedFiles } from './cluster/files.ts';
 import type { Config } from './config.ts';
 import { cancelled, FileCatalogue } from './files/catalogue.ts';
 import { downloadRoute } from './files/downloads.ts';
@@ -18,7 +25,7 @@ import { FileTokens } from './files/tokens.ts';
 import { uploadRoute } from './files/uploads.ts';
 import type { Handler } from './http.ts';
 import { log, shortId } from './log.ts';
-import type { RoomRegistry } from './rooms.ts';
+import type { RoomRegistry } from './registry.ts';
 import { answerer, invalid, type DropcallServer } from './signaling.ts';
 
 export interface FileStoreDependencies {
@@ -28,13 +35,18 @@ export interface FileStoreDependencies {
 	clock?: Clock;
 	/** Free bytes on the disk holding `folder`; tests replace it to fill a disk on demand. */
 	freeBytes?: (folder: string) => Promise<number>;
+	/** On several processes: the room's files on every process, and who holds each. */
+	shared?: SharedFiles | undefined;
 }
 
 export interface FileStore {
 	/** The HTTP routes under /files/: tus uploads, download links, downloads and previews. */
 	handle: Handler;
 	/** What a join answer carries about files: the seat's token and the room's files. */
-	joinDetails(roomId: string, peerId: string): { fileToken: string; files: FileInfo[] };
+	joinDetails(
+		roomId: string,
+		peerId: string
+	): { fileToken: string; files: FileInfo[] } | Promise<{ fileToken: string; files: FileInfo[] }>;
 	/** Where files are stored, for tests and the log. */
 	folder: string;
 	readonly fileCount: number;
@@ -49,7 +61,8 @@ export function attachFiles({
 	registry,
 	io,
 	clock = systemClock,
-	freeBytes: measureFreeBytes = freeBytes
+	freeBytes: measureFreeBytes = freeBytes,
+	shared
 }: FileStoreDependencies): FileStore {
 	const folder = prepareUploadFolder(config.uploadDir);
 	const catalogue = new FileCatalogue(folder.path, config, clock);
@@ -66,11 +79,23 @@ export function attachFiles({
 		}
 	});
 
+	const tellCluster = (change: Promise<void> | undefined) =>
+		void change?.catch((error: unknown) => {
+			log(`could not update the shared file list: ${(error as Error).message}`);
+		});
 	catalogue.on('added', (roomId, file) => {
 		io.to(roomId).emit('file:added', file);
+		tellCluster(shared?.added(roomId, file));
 		log(`file shared in room ${shortId(roomId)} (${formatBytes(file.size)})`);
 	});
-	catalogue.on('removed', (roomId, id) => io.to(roomId).emit('file:removed', { id }));
+	catalogue.on('removed', (roomId, id) => {
+		io.to(roomId).emit('file:removed', { id });
+		tellCluster(shared?.removed(roomId, id));
+	});
+	registry.on('fileLost', (roomId, id) => {
+		// Every process hears it once and tells its own people.
+		io.local.to(roomId).emit('file:removed', { id, reason: 'server-lost' });
+	});
 
 	registry.on('peerLeft', (room, seat) => {
 		grace.cancel(seat.peerId);
@@ -129,19 +154,44 @@ export function attachFiles({
 		freeBytes: measureFreeBytes,
 		trustProxy: config.trustProxy
 	});
-	const links = new FileLinks(clock, config.fileLinkSeconds);
-	const linkAnswers = linkRoute(catalogue, tokens, links);
+	const links = new FileLinks(clock, config.fileLinkSeconds, shared?.linkKey);
+	const linkAnswers = linkRoute(
+		async (id) => {
+			const file = catalogue.file(id);
+			if (file) {
+				return { roomId: file.roomId, hasPreview: file.info.hasPreview, node: shared?.nodeName };
+			}
+			const held = await shared?.find(id);
+			return held && { roomId: held.roomId, hasPreview: held.info.hasPreview, node: held.nodeName };
+		},
+		tokens,
+		links
+	);
 	const downloads = downloadRoute(catalogue, links, registry);
+	// The proxy sends /files/node/<name>/… here when <name> is this process: the rest of the
+	// path is an ordinary file route.
+	const ownPrefix = shared && `${FILES_ON_NODE_PATH}/${shared.nodeName}/`;
 
 	return {
 		folder: folder.path,
-		handle: (request, response, next) =>
+		handle: (request, response, next) => {
+			if (ownPrefix && request.url?.startsWith(ownPrefix)) {
+				request.url = `${FILES_PATH}/${request.url.slice(ownPrefix.length)}`;
+			}
 			uploads(request, response, () =>
 				linkAnswers(request, response, () => downloads(request, response, next))
-			),
+			);
+		},
 		joinDetails(roomId, peerId) {
 			grace.cancel(peerId);
-			return { fileToken: tokens.issue(roomId, peerId), files: catalogue.filesIn(roomId) };
+			const fileToken = tokens.issue(roomId, peerId);
+			const here = catalogue.filesIn(roomId);
+			if (!shared) return { fileToken, files: here };
+			// Files held here are listed even before the shared list has them.
+			return shared.filesIn(roomId).then((everywhere) => ({
+				fileToken,
+				files: [...everywhere.filter((file) => !here.some((own) => own.id === file.id)), ...here]
+			}));
 		},
 		get fileCount() {
 			return catalogue.fileCount;

@@ -66,15 +66,23 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 	response.end(JSON.stringify(body));
 }
 
-export function healthRoute(counts: () => Record<string, number>): Handler {
+/**
+ * GET /healthz: this process's figures. A stopping process answers 503, so a proxy's health
+ * check sends nobody new to it while its people are handed over.
+ */
+export function healthRoute(
+	counts: () => Record<string, number | string>,
+	isStopping: () => boolean = () => false
+): Handler {
 	const startedAt = Date.now();
 	return (request, response, next) => {
 		if (request.url?.split('?')[0] !== '/healthz') return next();
 		if (request.method !== 'GET' && request.method !== 'HEAD') {
 			return sendJson(response, 405, { ok: false, error: 'Use GET' });
 		}
-		sendJson(response, 200, {
-			ok: true,
+		const isOk = !isStopping();
+		sendJson(response, isOk ? 200 : 503, {
+			ok: isOk,
 			uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
 			...counts()
 		});

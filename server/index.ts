@@ -63,8 +63,12 @@ async function main(): Promise<void> {
 	} else {
 		httpServer = createServer(listener);
 	}
+	// Loaded only when asked for: a single process needs no Redis packages, nor Redis.
+	const cluster = config.redisUrl
+		? await import('./cluster/index.ts').then((module) => module.joinCluster(config)).catch(fail)
+		: undefined;
 	try {
-		dropcall = createDropcall(httpServer, config, { serveStatic: true });
+		dropcall = createDropcall(httpServer, config, { serveStatic: true, cluster });
 	} catch (error) {
 		fail(error);
 	}

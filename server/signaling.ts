@@ -22,7 +22,8 @@ import {
 import type { Config } from './config.ts';
 import { log, shortId } from './log.ts';
 import { fitsMessageLimit } from './message-size.ts';
-import { describeRoom, describeSeat, roomNotFound, type RoomRegistry } from './rooms.ts';
+import type { JoinRequest, RoomRegistry } from './registry.ts';
+import { describeRoom, describeSeat, roomNotFound } from './rooms.ts';
 import { iceServersFor } from './turn.ts';
 
 export interface SocketData {
@@ -38,6 +39,28 @@ export type DropcallServer = Server<ClientToServer, ServerToClient, object, Sock
 type DropcallSocket = Socket<ClientToServer, ServerToClient, object, SocketData>;
 
 const notInRoom: ProtocolError = { code: 'not-in-room', message: 'Join a room first' };
+
+const peerNotFound: ProtocolError = {
+	code: 'peer-not-found',
+	message: 'That person is not in this room'
+};
+
+/** The shared store (Redis) did not answer: nothing was decided, so asking again is safe. */
+export const tryAgain: ProtocolError = {
+	code: 'try-again',
+	message: 'The server cannot reach its shared store right now; try again in a moment'
+};
+
+/**
+ * Runs a request that asks the registry, answering "try again" when the registry's store fails
+ * rather than leaving the client to wait for its timeout.
+ */
+function askingRegistry<T>(answer: Ack<T>, work: () => Promise<void>): void {
+	work().catch((error: unknown) => {
+		log(`registry unavailable: ${error instanceof Error ? error.message : String(error)}`);
+		answer({ ok: false, error: tryAgain });
+	});
+}
 
 /**
  * Disconnect reasons that mean the person went away on purpose: a closed tab or a call to
@@ -66,7 +89,7 @@ export function answerer<T>(ack: unknown): Ack<T> {
 export type FileJoinDetails = (
 	roomId: string,
 	peerId: string
-) => { fileToken: string; files: FileInfo[] };
+) => { fileToken: string; files: FileInfo[] } | Promise<{ fileToken: string; files: FileInfo[] }>;
 
 export function attachSignaling(
 	io: DropcallServer,
@@ -75,13 +98,64 @@ export function attachSignaling(
 	fileJoinDetails: FileJoinDetails
 ): void {
 	registry.on('peerLeft', (room, seat) => {
-		io.to(room.id).emit('peer:left', { id: seat.peerId });
+		// Every process hears of a leave (in a cluster too), and each tells its own sockets once.
+		io.local.to(room.id).emit('peer:left', { id: seat.peerId });
 		if (seat.connectionId) io.sockets.sockets.get(seat.connectionId)?.leave(room.id);
 		log(`peer left room ${shortId(room.id)} (${room.members.size}/${room.seats})`);
 	});
 	registry.on('roomEnded', (room) => {
 		log(`room ${shortId(room.id)} ended`);
 	});
+
+	async function join(
+		socket: DropcallSocket,
+		roomId: string,
+		request: JoinRequest,
+		answer: Ack<JoinAnswer>
+	): Promise<void> {
+		const outcome = await registry.join(roomId, request, socket.id);
+		if (!outcome.ok) return answer(outcome);
+		const { seat, resumed, room, replacedConnectionId } = outcome;
+		const files = await fileJoinDetails(roomId, seat.peerId);
+		if (!socket.connected) {
+			// Gone while the registry decided: nobody holds the token, so the seat is freed.
+			await registry.leave(roomId, seat.peerId, socket.id);
+			return;
+		}
+		// A resume can arrive before the server notices the old connection died, on this
+		// process or on another one.
+		if (replacedConnectionId && replacedConnectionId !== socket.id) {
+			const other = io.sockets.sockets.get(replacedConnectionId);
+			if (other) {
+				other.data.roomId = undefined;
+				other.data.peerId = undefined;
+				other.disconnect(true);
+			} else {
+				io.in(replacedConnectionId).disconnectSockets(true);
+			}
+		}
+		socket.data.roomId = roomId;
+		socket.data.peerId = seat.peerId;
+		void socket.join(roomId);
+		const self = describeSeat(seat);
+		socket.to(roomId).emit(resumed ? 'peer:updated' : 'peer:joined', self);
+		log(
+			`peer ${resumed ? 'resumed in' : 'joined'} room ${shortId(roomId)} (${room.members.size}/${room.seats})`
+		);
+		answer({
+			ok: true,
+			self,
+			peers: [...room.members.values()]
+				.filter((other) => other.peerId !== seat.peerId)
+				.map(describeSeat),
+			room: describeRoom(room),
+			iceServers: iceServersFor(config.iceServers, config.turn, seat.peerId),
+			iceTransportPolicy: config.iceTransportPolicy,
+			resumeToken: seat.resumeToken,
+			resumed,
+			...files
+		});
+	}
 
 	io.on('connection', (socket: DropcallSocket) => {
 		socket.data.roomId = undefined;
@@ -112,65 +186,44 @@ export function attachSignaling(
 			const answer = answerer<{ roomId: string }>(ack);
 			const request = v.safeParse(CreateRoomSchema, payload);
 			if (!request.success) return answer({ ok: false, error: invalid(request.issues) });
-			const room = registry.create(request.output.seats, request.output.devices);
-			if (!('id' in room)) return answer({ ok: false, error: room });
-			log(`room ${shortId(room.id)} created for ${room.seats}, devices: ${room.devices}`);
-			answer({ ok: true, roomId: room.id });
+			askingRegistry(answer, async () => {
+				const room = await registry.create(request.output.seats, request.output.devices);
+				if (!('id' in room)) return answer({ ok: false, error: room });
+				log(`room ${shortId(room.id)} created for ${room.seats}, devices: ${room.devices}`);
+				answer({ ok: true, roomId: room.id });
+			});
 		});
 
 		socket.on('room:peek', (payload: unknown, ack: unknown) => {
 			const answer = answerer<{ room: RoomInfo }>(ack);
 			const request = v.safeParse(PeekRoomSchema, payload);
 			if (!request.success) return answer({ ok: false, error: invalid(request.issues) });
-			const room = registry.get(request.output.roomId);
-			if (!room) return answer({ ok: false, error: roomNotFound() });
-			answer({ ok: true, room: describeRoom(room) });
+			askingRegistry(answer, async () => {
+				const room = await registry.peek(request.output.roomId);
+				if (!room) return answer({ ok: false, error: roomNotFound() });
+				answer({ ok: true, room });
+			});
 		});
 
+		// Set while a join waits for the registry, so a second join cannot take a second seat.
+		let isJoining = false;
 		socket.on('room:join', (payload: unknown, ack: unknown) => {
 			const answer = answerer<JoinAnswer>(ack);
 			const request = v.safeParse(JoinRoomSchema, payload);
 			if (!request.success) return answer({ ok: false, error: invalid(request.issues) });
-			if (socket.data.roomId) {
+			if (socket.data.roomId || isJoining) {
 				return answer({
 					ok: false,
 					error: { code: 'already-joined', message: 'This connection is already in a room' }
 				});
 			}
-			const { roomId } = request.output;
-			const outcome = registry.join(roomId, request.output, socket.id);
-			if (!outcome.ok) return answer(outcome);
-			const room = registry.get(roomId)!;
-			const { seat, resumed } = outcome;
-
-			// A resume can arrive before the server notices the old connection died.
-			for (const other of io.sockets.sockets.values()) {
-				if (other.id !== socket.id && other.data.peerId === seat.peerId) {
-					other.data.roomId = undefined;
-					other.data.peerId = undefined;
-					other.disconnect(true);
+			isJoining = true;
+			askingRegistry(answer, async () => {
+				try {
+					await join(socket, request.output.roomId, request.output, answer);
+				} finally {
+					isJoining = false;
 				}
-			}
-			socket.data.roomId = roomId;
-			socket.data.peerId = seat.peerId;
-			void socket.join(roomId);
-			const self = describeSeat(seat);
-			socket.to(roomId).emit(resumed ? 'peer:updated' : 'peer:joined', self);
-			log(
-				`peer ${resumed ? 'resumed in' : 'joined'} room ${shortId(roomId)} (${room.members.size}/${room.seats})`
-			);
-			answer({
-				ok: true,
-				self,
-				peers: [...room.members.values()]
-					.filter((other) => other.peerId !== seat.peerId)
-					.map(describeSeat),
-				room: describeRoom(room),
-				iceServers: iceServersFor(config.iceServers, config.turn, seat.peerId),
-				iceTransportPolicy: config.iceTransportPolicy,
-				resumeToken: seat.resumeToken,
-				resumed,
-				...fileJoinDetails(roomId, seat.peerId)
 			});
 		});
 
@@ -181,8 +234,10 @@ export function attachSignaling(
 			socket.data.roomId = undefined;
 			socket.data.peerId = undefined;
 			void socket.leave(roomId);
-			registry.leave(roomId, peerId);
-			answer({ ok: true });
+			askingRegistry(answer, async () => {
+				await registry.leave(roomId, peerId);
+				answer({ ok: true });
+			});
 		});
 
 		socket.on('room:away', (ack: unknown) => {
@@ -196,11 +251,14 @@ export function attachSignaling(
 			const answer = answerer<object>(ack);
 			const request = v.safeParse(UpdateMediaSchema, payload);
 			if (!request.success) return answer({ ok: false, error: invalid(request.issues) });
-			const seat = currentSeat(socket);
-			if (!seat) return answer({ ok: false, error: notInRoom });
-			seat.media = request.output.media;
-			socket.to(socket.data.roomId!).emit('peer:updated', describeSeat(seat));
-			answer({ ok: true });
+			const { roomId, peerId } = socket.data;
+			if (!roomId || !peerId) return answer({ ok: false, error: notInRoom });
+			askingRegistry(answer, async () => {
+				const seat = await registry.updateMedia(roomId, peerId, request.output.media);
+				if (!seat) return answer({ ok: false, error: notInRoom });
+				socket.to(roomId).emit('peer:updated', describeSeat(seat));
+				answer({ ok: true });
+			});
 		});
 
 		socket.on('signal', (payload: unknown, ack: unknown) => {
@@ -209,21 +267,24 @@ export function attachSignaling(
 			if (!request.success) return answer({ ok: false, error: invalid(request.issues) });
 			const { roomId, peerId } = socket.data;
 			if (!roomId || !peerId) return answer({ ok: false, error: notInRoom });
-			const target = registry.get(roomId)?.members.get(request.output.to);
-			if (!target?.connectionId || target.peerId === peerId) {
-				return answer({
-					ok: false,
-					error: { code: 'peer-not-found', message: 'That person is not in this room' }
-				});
-			}
+			const { to, ...signal } = request.output;
+			if (to === peerId) return answer({ ok: false, error: peerNotFound });
 			// Rebuilt field by field: the sender cannot forge `from` or smuggle extra keys.
-			const { to: _to, ...signal } = request.output;
 			const relayed = { ...signal, from: peerId };
-			// The receiver's own socket when it is on this process skips the adapter's room lookup.
-			const receiver = io.sockets.sockets.get(target.connectionId);
-			if (receiver) receiver.emit('signal', relayed);
-			else io.to(target.connectionId).emit('signal', relayed);
-			answer({ ok: true });
+			const relay = (connectionId: string | null | undefined) => {
+				if (!connectionId) return answer({ ok: false, error: peerNotFound });
+				// The receiver's own socket when it is on this process skips the adapter's lookup.
+				const receiver = io.sockets.sockets.get(connectionId);
+				if (receiver) receiver.emit('signal', relayed);
+				else io.to(connectionId).emit('signal', relayed);
+				answer({ ok: true });
+			};
+			const target = registry.get(roomId)?.members.get(to);
+			if (target?.connectionId) return relay(target.connectionId);
+			// This process may not have heard of a seat taken a moment ago on another one.
+			askingRegistry(answer, async () =>
+				relay((await registry.findSeat(roomId, to))?.connectionId)
+			);
 		});
 
 		socket.on('disconnect', (reason) => {
@@ -235,18 +296,15 @@ export function attachSignaling(
 			// restored after the browser dropped it in the background still has the resume grace.
 			let graceMs = socket.data.lastSeenAt + config.resumeGraceSeconds * 1000 - Date.now();
 			if (deliberateDisconnects.has(reason)) {
-				if (!socket.data.mayReturn) return registry.leave(roomId, peerId);
-				graceMs = config.reloadGraceSeconds * 1000;
+				graceMs = socket.data.mayReturn ? config.reloadGraceSeconds * 1000 : 0;
 			}
-			registry.hold(roomId, peerId, graceMs);
-			const seat = registry.get(roomId)?.members.get(peerId);
-			if (seat) io.to(roomId).emit('peer:updated', describeSeat(seat));
+			void (async () => {
+				const seat = await registry.hold(roomId, peerId, graceMs, socket.id);
+				if (seat) io.to(roomId).emit('peer:updated', describeSeat(seat));
+			})().catch((error: unknown) => {
+				// The shared store's own sweep frees the seat of a connection nobody holds.
+				log(`could not hold a dropped seat: ${error instanceof Error ? error.message : error}`);
+			});
 		});
 	});
-
-	function currentSeat(socket: DropcallSocket) {
-		const { roomId, peerId } = socket.data;
-		if (!roomId || !peerId) return undefined;
-		return registry.get(roomId)?.members.get(peerId);
-	}
 }

@@ -19,7 +19,15 @@ type Bot = Socket<ServerToClient, ClientToServer>;
 
 export type Command =
 	| { type: 'idle'; url: string; count: number; firstBot: number; perAddress: number }
-	| { type: 'rooms'; url: string; rooms: number; firstBot: number; perAddress: number }
+	| {
+			type: 'rooms';
+			url: string;
+			/** Several servers (a cluster): seat i of each room connects to urls[i % length]. */
+			urls?: string[];
+			rooms: number;
+			firstBot: number;
+			perAddress: number;
+	  }
 	| { type: 'relay'; seconds: number; warmUpSeconds: number; signalBytes: number }
 	| { type: 'status' }
 	| { type: 'close' };
@@ -126,7 +134,10 @@ async function joinRooms(command: Extract<Command, { type: 'rooms' }>) {
 		const first = command.firstBot + index * 4;
 		const members = await Promise.all(
 			[0, 1, 2, 3].map((seat) =>
-				open(command.url, loopbackAddress(first + seat, command.perAddress))
+				open(
+					command.urls?.[seat % command.urls.length] ?? command.url,
+					loopbackAddress(first + seat, command.perAddress)
+				)
 			)
 		);
 		bots.push(...members);

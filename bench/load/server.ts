@@ -9,7 +9,12 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
 
-export async function startLoadServer(scratch: string, signal: AbortSignal) {
+export async function startLoadServer(
+	scratch: string,
+	signal: AbortSignal,
+	/** More settings: REDIS_URL and NODE_NAME for a process of a cluster. */
+	env: Record<string, string> = {}
+) {
 	// The server needs a built app to start; the benchmark never asks for it.
 	const staticDir = join(scratch, 'static');
 	await mkdir(staticDir, { recursive: true });
@@ -32,7 +37,8 @@ export async function startLoadServer(scratch: string, signal: AbortSignal) {
 				PORT: '0',
 				QUIET: '1',
 				STATIC_DIR: staticDir,
-				UPLOAD_DIR: join(scratch, 'uploads')
+				UPLOAD_DIR: join(scratch, 'uploads'),
+				...env
 			},
 			stdio: ['ignore', 'pipe', 'inherit'],
 			signal

@@ -16,7 +16,7 @@ import type { FileCatalogue, SharedFile } from './catalogue.ts';
 import { contentDisposition, downloadContentType, parseRange } from './headers.ts';
 import type { FileLinks } from './links.ts';
 import { fileNotFound, linkExpired, notAMember, sendRefusal } from './refusals.ts';
-import type { RoomRegistry } from '../rooms.ts';
+import type { RoomRegistry } from '../registry.ts';
 
 const routePattern = new RegExp(`^${FILES_PATH}/([A-Za-z0-9_-]{22})(/preview)?$`);
 /** Large reads keep a 1 GiB download near disk speed; one chunk per response is the cost. */

@@ -11,7 +11,6 @@ import {
 	type FileLink
 } from '../../src/lib/protocol.ts';
 import { sendJson, type Handler } from '../http.ts';
-import type { FileCatalogue } from './catalogue.ts';
 import type { FileLinks } from './links.ts';
 import { notAMember, sendRefusal } from './refusals.ts';
 import { bearerToken, type FileTokens } from './tokens.ts';
@@ -19,7 +18,17 @@ import { bearerToken, type FileTokens } from './tokens.ts';
 /** 500 ids of 22 characters and their quotes fit easily; anything longer is not ours. */
 const MAX_BODY_BYTES = 16 * 1024;
 
-export function linkRoute(catalogue: FileCatalogue, tokens: FileTokens, links: FileLinks): Handler {
+/** What a link needs to know of a file: its room, whether it has a preview, who holds it. */
+export interface LinkedFile {
+	roomId: string;
+	hasPreview: boolean;
+	/** The process holding it, when several share the rooms: its links are routed there. */
+	node?: string | undefined;
+}
+
+export type FindFile = (id: string) => LinkedFile | undefined | Promise<LinkedFile | undefined>;
+
+export function linkRoute(findFile: FindFile, tokens: FileTokens, links: FileLinks): Handler {
 	return (request, response, next) => {
 		if ((request.url ?? '').split('?')[0] !== FILE_LINKS_PATH) return next();
 		const refuse = (status: number, message: string) => {
@@ -46,7 +55,7 @@ export function linkRoute(catalogue: FileCatalogue, tokens: FileTokens, links: F
 			}
 			chunks.push(chunk);
 		});
-		request.on('end', () => {
+		request.on('end', async () => {
 			if (response.headersSent) return;
 			let body: unknown;
 			try {
@@ -57,19 +66,29 @@ export function linkRoute(catalogue: FileCatalogue, tokens: FileTokens, links: F
 			const parsed = v.safeParse(FileLinksRequestSchema, body);
 			if (!parsed.success) return refuse(400, 'The body must be JSON: {"ids": [...]}.');
 			const answer: FileLink[] = [];
-			for (const id of new Set(parsed.output.ids)) {
-				const file = catalogue.file(id);
+			let found: (LinkedFile | undefined)[];
+			try {
+				found = await Promise.all([...new Set(parsed.output.ids)].map((id) => findFile(id)));
+			} catch {
+				return sendRefusal(response, {
+					status: 503,
+					code: 'try-again',
+					message: 'The file list is out of reach for a moment; try again.'
+				});
+			}
+			[...new Set(parsed.output.ids)].forEach((id, index) => {
+				const file = found[index];
 				// Another room's file is left out exactly like a missing one.
-				if (!file || file.roomId !== member.roomId) continue;
+				if (!file || file.roomId !== member.roomId) return;
 				const token = links.sign(id, member.peerId);
 				answer.push({
 					id,
-					download: fileDownloadPath(id, token),
-					...(file.info.hasPreview ? { preview: filePreviewPath(id, token) } : {}),
+					download: fileDownloadPath(id, token, file.node),
+					...(file.hasPreview ? { preview: filePreviewPath(id, token, file.node) } : {}),
 					validSeconds: links.lifetimeSeconds
 				});
-			}
-			sendJson(response, 200, { ok: true, links: answer });
+			});
+			if (!response.headersSent) sendJson(response, 200, { ok: true, links: answer });
 		});
 	};
 }

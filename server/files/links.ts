@@ -12,14 +12,18 @@ export type LinkCheck = { peerId: string } | 'expired' | undefined;
 const linkPattern = /^(\d{1,15})\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{43})$/;
 
 export class FileLinks {
-	// Made at start: a restarted server has no files, so no old link needs to keep working.
-	readonly #key = randomBytes(32);
+	readonly #key: Buffer;
 	readonly #clock: Clock;
 	readonly #lifetimeMs: number;
 
-	constructor(clock: Clock, lifetimeSeconds: number) {
+	/**
+	 * `key`: made at start by default, since a restarted server has no files and no old link
+	 * needs to keep working; on several processes, one key they share (server/cluster/files.ts).
+	 */
+	constructor(clock: Clock, lifetimeSeconds: number, key: Buffer = randomBytes(32)) {
 		this.#clock = clock;
 		this.#lifetimeMs = lifetimeSeconds * 1000;
+		this.#key = key;
 	}
 
 	get lifetimeSeconds(): number {

@@ -6,7 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import { TokenSchema } from '../../src/lib/protocol.ts';
-import type { RoomRegistry, Seat } from '../rooms.ts';
+import type { RoomRegistry } from '../registry.ts';
+import type { Seat } from '../rooms.ts';
 
 export interface Member {
 	roomId: string;

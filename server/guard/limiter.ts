@@ -3,7 +3,7 @@
  * our own: the memory store counts within one process, and a shared store (RateLimiterRedis,
  * for several processes) drops in by passing another `LimiterStore`, with no call site changed.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export type Spend = { isAllowed: true } | { isAllowed: false; retryAfterSeconds: number };
 
@@ -23,13 +23,8 @@ export type LimiterStore = (rule: LimiterRule) => Limiter;
 
 const allowed: Spend = { isAllowed: true };
 
-/** The default: counts in this process's memory; each key expires with its window. */
-export const memoryStore: LimiterStore = (rule) => {
-	const limiter = new RateLimiterMemory({
-		keyPrefix: rule.name,
-		points: rule.points,
-		duration: rule.windowSeconds
-	});
+/** Our interface over one of rate-limiter-flexible's limiters, whichever store it counts in. */
+export function limiterFrom(limiter: RateLimiterAbstract): Limiter {
 	return {
 		async spend(key, points) {
 			try {
@@ -46,4 +41,14 @@ export const memoryStore: LimiterStore = (rule) => {
 			}
 		}
 	};
-};
+}
+
+/** The default: counts in this process's memory; each key expires with its window. */
+export const memoryStore: LimiterStore = (rule) =>
+	limiterFrom(
+		new RateLimiterMemory({
+			keyPrefix: rule.name,
+			points: rule.points,
+			duration: rule.windowSeconds
+		})
+	);

@@ -34,6 +34,8 @@ export function describeError(error: ProtocolError): string {
 			return m.too_many_connections_error();
 		case 'server-full':
 			return m.server_full_error();
+		case 'try-again':
+			return m.try_again_error();
 		case 'forbidden-origin':
 			return m.forbidden_origin_error();
 		case 'too-many-uploads':

@@ -131,7 +131,9 @@ export const errorCodes = [
 	// Limits of the file store (server/files/).
 	'too-many-uploads',
 	'upload-stalled',
-	'link-expired'
+	'link-expired',
+	// Several processes: the shared store (Redis) did not answer, nothing was decided.
+	'try-again'
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -230,8 +232,11 @@ export interface ServerToClient {
 	'server:stopping': () => void;
 	/** A file finished uploading and everyone in the room may download it. */
 	'file:added': (file: FileInfo) => void;
-	/** Deleted by its sender, or gone with them: its links already answer 404. */
-	'file:removed': (event: { id: string }) => void;
+	/**
+	 * Deleted by its sender, or gone with them: its links already answer 404. `server-lost`:
+	 * the server process that held it stopped (several processes), and the file with it.
+	 */
+	'file:removed': (event: { id: string; reason?: 'server-lost' }) => void;
 }
 
 /** Every event a client may send, so the server can refuse anything else by name. */
@@ -329,10 +334,19 @@ export const FileLinksAnswerSchema = v.object({
 	links: v.array(FileLinkSchema)
 });
 
-export function fileDownloadPath(id: string, linkToken: string): string {
-	return `${FILES_PATH}/${id}?link=${encodeURIComponent(linkToken)}`;
+/**
+ * Where one server process's files are reached through a proxy on several processes: the
+ * proxy sends `/files/node/<name>/…` to the process of that name, which holds the file.
+ */
+export const FILES_ON_NODE_PATH = `${FILES_PATH}/node`;
+
+const filePath = (id: string, node: string | undefined) =>
+	node === undefined ? `${FILES_PATH}/${id}` : `${FILES_ON_NODE_PATH}/${node}/${id}`;
+
+export function fileDownloadPath(id: string, linkToken: string, node?: string): string {
+	return `${filePath(id, node)}?link=${encodeURIComponent(linkToken)}`;
 }
 
-export function filePreviewPath(id: string, linkToken: string): string {
-	return `${FILES_PATH}/${id}/preview?link=${encodeURIComponent(linkToken)}`;
+export function filePreviewPath(id: string, linkToken: string, node?: string): string {
+	return `${filePath(id, node)}/preview?link=${encodeURIComponent(linkToken)}`;
 }

@@ -33,7 +33,17 @@ describe('configuration', () => {
 		});
 	});
 
+	it('stays one process in memory unless REDIS_URL names a Redis', () => {
+		expect(readConfig({})).toMatchObject({ redisUrl: undefined, nodeName: '1' });
+		expect(readConfig({ REDIS_URL: 'redis://10.0.0.5:6379', NODE_NAME: 'b-2' })).toMatchObject({
+			redisUrl: 'redis://10.0.0.5:6379',
+			nodeName: 'b-2'
+		});
+	});
+
 	it.each([
+		[{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
+		[{ NODE_NAME: 'node one' }, 'NODE_NAME'],
 		[{ PORT: 'eighty' }, 'PORT'],
 		[{ PORT: '70000' }, 'PORT'],
 		[{ MAX_SEATS: '20' }, 'MAX_SEATS'],

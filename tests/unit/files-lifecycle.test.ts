@@ -209,7 +209,7 @@ describe('the end of a room and of the server', () => {
 		const { ana, bo } = await roomOfTwo(server);
 		await upload(server, ana, randomBytes(1000));
 		await upload(server, bo, randomBytes(1000));
-		server.dropcall.registry.endAll();
+		await server.dropcall.registry.stop();
 		await vi.waitFor(() => expect(storedFiles(server)).toEqual([]));
 	});
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RoomRegistry, type Room } from '../../server/rooms';
+import { MemoryRegistry, type Room } from '../../server/rooms';
 
 const media = { audio: true, video: false };
-let registry: RoomRegistry;
+let registry: MemoryRegistry;
 
 function createRoom(seats = 4): Room {
 	const room = registry.create(seats, 'none');
@@ -12,7 +12,7 @@ function createRoom(seats = 4): Room {
 
 beforeEach(() => {
 	vi.useFakeTimers();
-	registry = new RoomRegistry({
+	registry = new MemoryRegistry({
 		maxSeats: 8,
 		maxRooms: 10_000,
 		unjoinedRoomSeconds: 600,
@@ -29,7 +29,7 @@ describe('room ids', () => {
 	});
 
 	it('refuse a capacity over the server limit', () => {
-		const small = new RoomRegistry({
+		const small = new MemoryRegistry({
 			maxSeats: 3,
 			maxRooms: 10_000,
 			unjoinedRoomSeconds: 600,
@@ -40,7 +40,7 @@ describe('room ids', () => {
 	});
 
 	it('refuse a room past the server-wide limit, and make one again once a room ends', () => {
-		const few = new RoomRegistry({
+		const few = new MemoryRegistry({
 			maxSeats: 8,
 			maxRooms: 2,
 			unjoinedRoomSeconds: 600,
@@ -125,6 +125,22 @@ describe('held seats', () => {
 		expect(resumed).toMatchObject({ ok: true, resumed: true });
 		vi.advanceTimersByTime(60_000);
 		expect(room.members.get(first.seat.peerId)?.connectionId).toBe('c3');
+	});
+
+	it('leaves a seat alone when the connection that dropped no longer holds it', () => {
+		const room = createRoom();
+		const first = registry.join(room.id, { name: 'Ana', media }, 'c1');
+		if (!first.ok) throw new Error('join refused');
+		// Ana's page resumed on a new connection (perhaps on another process) before c1's end.
+		const resumed = registry.join(
+			room.id,
+			{ name: 'Ana', media, resumeToken: first.seat.resumeToken },
+			'c2'
+		);
+		expect(resumed).toMatchObject({ ok: true, resumed: true, replacedConnectionId: 'c1' });
+		expect(registry.hold(room.id, first.seat.peerId, 15_000, 'c1')).toBeUndefined();
+		registry.leave(room.id, first.seat.peerId, 'c1');
+		expect(room.members.get(first.seat.peerId)?.connectionId).toBe('c2');
 	});
 
 	it('frees the seat at once when the grace is zero', () => {

@@ -5,6 +5,7 @@
  */
 import { createContext, untrack } from 'svelte';
 import { describeError } from '../errors';
+import { m } from '../paraglide/messages.js';
 import type { FileInfo, ServerToClient } from '../protocol';
 import type { RoomSession } from '../room/session.svelte';
 import { getSocket, request, type DropcallSocket } from '../socket';
@@ -55,8 +56,12 @@ export class RoomFiles {
 			// The upload gives way to its file, whichever of the two news arrives first.
 			this.uploads = this.uploads.filter((upload) => upload.id !== file.id);
 		};
-		const onRemoved: ServerToClient['file:removed'] = ({ id }) => {
+		const onRemoved: ServerToClient['file:removed'] = ({ id, reason }) => {
+			const lost = this.files.find((file) => file.id === id);
 			this.files = this.files.filter((file) => file.id !== id);
+			// Nobody deleted it: say why it vanished from the list.
+			if (lost && reason === 'server-lost')
+				this.error = m.file_lost_with_server({ name: lost.name });
 		};
 		socket.on('file:added', onAdded);
 		socket.on('file:removed', onRemoved);
