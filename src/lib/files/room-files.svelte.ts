@@ -20,7 +20,6 @@ import {
 	readUnfinished,
 	type UnfinishedUpload
 } from './unfinished';
-import { m } from '../paraglide/messages.js';
 
 export class RoomFiles {
 	readonly #session: RoomSession;
