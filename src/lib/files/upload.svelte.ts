@@ -15,6 +15,9 @@ import {
 } from '../protocol';
 import { sanitiseFileName } from './names';
 import { TransferRate } from './rate';
+import { hasChanged } from './sealed/fingerprint';
+import { prepareSealedUpload, type SealedUpload } from './sealed/prepare';
+import { sealedFileReader } from './sealed/tus-source';
 import { seatAuthorisation, type SeatToken } from './seat-token';
 
 /**
@@ -30,6 +33,8 @@ export type UploadStatus = 'uploading' | 'finishing' | 'failed';
 export interface UploadOptions {
 	/** The seat's credential, read before every request: a new seat brings a new one. */
 	seat: SeatToken;
+	/** The room secret from the invite link: the file and its name are sealed with it. */
+	secret: Uint8Array<ArrayBuffer>;
 	/** Every byte arrived; the file appears through file:added. */
 	onUploaded: (upload: Upload) => void;
 }
@@ -57,8 +62,10 @@ export class Upload {
 	/** tus-js-client loads with the first upload: most calls never share a file. */
 	#tus: Promise<TusUpload>;
 	#rate = new TransferRate();
+	#file: File;
+	#sealed: Promise<SealedUpload>;
 
-	constructor(file: File, { seat, onUploaded }: UploadOptions) {
+	constructor(file: File, { seat, secret, onUploaded }: UploadOptions) {
 		const auth = seatAuthorisation(seat);
 		this.name = sanitiseFileName(file.name);
 		this.size = file.size;
@@ -67,19 +74,28 @@ export class Upload {
 		this.secondsLeft = $derived(
 			this.bytesPerSecond ? (this.size - this.sent) / this.bytesPerSecond : undefined
 		);
-		this.#tus = import('tus-js-client').then(({ Upload: TusClientUpload }) => {
-			const tus: TusUpload = new TusClientUpload(file, {
+		this.#file = file;
+		// Sealed before it leaves: the server gets the sealed bytes and sealed details, and
+		// counts the sealed size against its limits (it refuses one too big at the first request,
+		// before any byte is sent).
+		this.#sealed = prepareSealedUpload(file, secret);
+		this.#tus = Promise.all([import('tus-js-client'), this.#sealed]).then(([tusClient, sealed]) => {
+			const sealedToPlain = sealed.source.size === 0 ? 0 : this.size / sealed.source.size;
+			const tus: TusUpload = new tusClient.Upload(file, {
+				fileReader: sealedFileReader(sealed.source),
+				fingerprint: async () => sealed.fingerprint,
 				endpoint: UPLOADS_PATH,
 				chunkSize: UPLOAD_CHUNK_BYTES,
 				retryDelays: RETRY_DELAYS_MS,
-				metadata: { [uploadMetadataKeys.name]: file.name, [uploadMetadataKeys.type]: file.type },
+				metadata: { [uploadMetadataKeys.sealed]: sealed.details },
 				// Files die with the seat, so there is nothing to resume after a reload.
 				storeFingerprintForResuming: false,
 				onBeforeRequest: (request) => auth.authorise(request),
 				onUploadUrlAvailable: () => {
 					this.id = tus.url?.split('/').at(-1);
 				},
-				onProgress: (sent) => {
+				onProgress: (sealedSent) => {
+					const sent = Math.round(sealedSent * sealedToPlain);
 					this.sent = sent;
 					this.#rate.record(sent, performance.now());
 					this.bytesPerSecond = this.#rate.bytesPerSecond();
@@ -106,14 +122,33 @@ export class Upload {
 	}
 
 	start(): void {
-		void this.#tus.then((tus) => tus.start());
+		this.#tus.then(
+			(tus) => tus.start(),
+			() => {
+				// WebCrypto exists only in secure contexts: plain http on a LAN cannot seal.
+				this.status = 'failed';
+				this.canRetry = false;
+				this.error = m.sealing_unavailable();
+			}
+		);
 	}
 
-	/** Starts again from the byte the server has, after a failure. */
+	/**
+	 * Starts again from the byte the server has, after a failure; not if the file changed
+	 * meanwhile, as resuming would seal new bytes with nonces already used.
+	 */
 	retry(): void {
 		if (this.status !== 'failed' || !this.canRetry) return;
 		this.#clearError();
-		void this.#tus.then((tus) => tus.start());
+		void this.#sealed.then(async ({ fingerprint }) => {
+			if (await hasChanged(this.#file, fingerprint)) {
+				this.status = 'failed';
+				this.canRetry = false;
+				this.error = m.upload_file_changed();
+				return;
+			}
+			(await this.#tus).start();
+		});
 	}
 
 	/** Stops the upload and has the server delete whatever part of it arrived. */
