@@ -6,6 +6,7 @@
 import { benchBundle } from './bundle.ts';
 import { benchCall } from './call.ts';
 import { filesBenchmark } from './files.ts';
+import { filesSealedBenchmark } from './files-sealed.ts';
 import { loadBenchmark } from './load.ts';
 
 export interface Benchmark {
@@ -29,6 +30,7 @@ const all: Benchmark[] = [
 	printing('First-load size', 120, benchBundle),
 	printing('Calls', 900, benchCall),
 	filesBenchmark,
+	filesSealedBenchmark,
 	loadBenchmark
 ];
 // `npm run bench -- files` runs only the benchmarks with a word in their name that starts with
