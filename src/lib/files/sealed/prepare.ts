@@ -12,15 +12,21 @@ import { makeThumbnail } from './thumbnail';
 
 export interface SealedUpload {
 	source: SealedSource;
+	/** Keep it with the upload's URL to resume after a reload: it fixes the key and nonces. */
+	salt: Uint8Array<ArrayBuffer>;
 	details: string;
 	fingerprint: string;
 }
 
+/**
+ * `salt`: the salt of an upload being resumed after a reload (same file, same fingerprint);
+ * a new upload gets a new one.
+ */
 export async function prepareSealedUpload(
 	file: File,
-	secret: Uint8Array<ArrayBuffer>
+	secret: Uint8Array<ArrayBuffer>,
+	salt = newSalt()
 ): Promise<SealedUpload> {
-	const salt = newSalt();
 	const [keys, thumbnail, fingerprint] = await Promise.all([
 		deriveKeys(secret, salt),
 		makeThumbnail(file),
@@ -31,5 +37,5 @@ export async function prepareSealedUpload(
 		type: file.type,
 		...(thumbnail ? { thumbnail } : {})
 	});
-	return { source: new SealedSource(file, keys, salt), details, fingerprint };
+	return { source: new SealedSource(file, keys, salt), salt, details, fingerprint };
 }
