@@ -47,6 +47,16 @@ export const filesSealedBenchmark: Benchmark = {
 
 			const context = await browser.newContext({ acceptDownloads: true });
 			const [ana, bo] = [await context.newPage(), await context.newPage()];
+			if (process.env.BENCH_VERBOSE) {
+				for (const [who, page] of [
+					['ana', ana],
+					['bo', bo]
+				] as const) {
+					page.on('console', (message) => console.error(who, message.type(), message.text()));
+					page.on('framenavigated', (frame) => console.error(who, 'navigated', frame.url()));
+					page.on('crash', () => console.error(who, 'crashed'));
+				}
+			}
 			const anaToken = fileTokenOf(ana);
 			const boToken = fileTokenOf(bo);
 			await ana.goto(url);
@@ -108,7 +118,7 @@ async function startServer(uploadDir: string, signal: AbortSignal) {
 			...process.env,
 			HOST: '127.0.0.1',
 			PORT: '0',
-			QUIET: '1',
+			QUIET: process.env.BENCH_VERBOSE ? '' : '1',
 			UPLOAD_DIR: uploadDir,
 			MAX_FILE_BYTES: '4GiB',
 			MAX_ROOM_BYTES: '8GiB',

@@ -16,6 +16,7 @@ import {
 	TamperedError
 } from '../../src/lib/files/sealed/records';
 import { SealedSource } from '../../src/lib/files/sealed/seal-source';
+import { sealedFileReader } from '../../src/lib/files/sealed/tus-source';
 
 const secret = fromBase64Url('yqdlZ-tYemfogSmv7Ws5PQ');
 const salt = fromBase64Url('I1BsxtFttlv3u_Oo94xnmw');
@@ -179,5 +180,25 @@ describe('the sealed record format (RFC 8188 aes128gcm)', () => {
 		expect(once).not.toEqual(twice);
 		expect(await openBytes(secret, once)).toEqual(plain);
 		await expect(openBytes(new Uint8Array(16), once)).rejects.toThrow(TamperedError);
+	});
+
+	it('hands tus the sealed bytes chunk by chunk, sealing ahead, and resumes anywhere', async () => {
+		const plain = bytes(3 * perRecord + 999);
+		const whole = await sealWhole(plain);
+		const source = new SealedSource(new Blob([plain]), await deriveKeys(secret, salt), salt);
+		const reader = await sealedFileReader(source).openFile(undefined, 50_000);
+		expect(reader.size).toBe(whole.length);
+		const pieces: number[] = [];
+		for (let at = 0; ; at += 50_000) {
+			const { value, done } = await reader.slice(at, Math.min(reader.size, at + 50_000));
+			pieces.push(...new Uint8Array(await value.arrayBuffer()));
+			if (done) break;
+		}
+		expect(new Uint8Array(pieces)).toEqual(whole);
+		// A resume asks for a range other than the one sealed ahead.
+		const resumed = await reader.slice(123_456, 173_456);
+		expect(new Uint8Array(await resumed.value.arrayBuffer())).toEqual(
+			whole.subarray(123_456, 173_456)
+		);
 	});
 });
