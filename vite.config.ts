@@ -40,6 +40,10 @@ export default defineConfig({
 			// A new version waits for the person to press "Reload": a call is never cut short.
 			registerType: 'prompt',
 			injectRegister: false,
+			// Registered from the root whatever page is opened first: a person arriving by an
+			// invite link (/r/…) asked for /r/service-worker.js, which does not exist.
+			base: '/',
+			scope: '/',
 			kit: { adapterFallback: 'index.html', spa: true },
 			pwaAssets: { config: true, overrideManifestIcons: true },
 			injectManifest: {

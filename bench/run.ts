@@ -7,6 +7,7 @@ import { benchBundle } from './bundle.ts';
 import { benchCall } from './call.ts';
 import { clusterBenchmark } from './cluster.ts';
 import { filesBenchmark } from './files.ts';
+import { filesSealedBenchmark } from './files-sealed.ts';
 import { loadBenchmark } from './load.ts';
 import { reloadBenchmark } from './reload.ts';
 
@@ -31,6 +32,7 @@ const all: Benchmark[] = [
 	printing('First-load size', 120, benchBundle),
 	printing('Calls', 900, benchCall),
 	filesBenchmark,
+	filesSealedBenchmark,
 	loadBenchmark,
 	reloadBenchmark,
 	clusterBenchmark

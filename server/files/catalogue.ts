@@ -24,6 +24,8 @@ export interface PendingUpload extends Member {
 	name: string;
 	type: string;
 	size: number;
+	/** The sealed name, type and thumbnail, handed on unread (FileInfo.sealed). */
+	sealed?: string;
 	path: string;
 	/** Bytes received so far. */
 	offset: number;
@@ -128,7 +130,7 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 	 */
 	reserve(
 		member: Member & { senderName: string; address: string },
-		upload: { id: string; name: string; type: string; size: number },
+		upload: { id: string; name: string; type: string; size: number; sealed?: string },
 		freeBytes: number
 	): PendingUpload | Refusal {
 		let roomBytes = 0;
@@ -199,7 +201,8 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 			senderId: upload.peerId,
 			senderName: upload.senderName,
 			createdAt: this.#clock.now(),
-			hasPreview: previewTypes.has(upload.type) && upload.size <= MAX_PREVIEW_BYTES
+			hasPreview: previewTypes.has(upload.type) && upload.size <= MAX_PREVIEW_BYTES,
+			...(upload.sealed ? { sealed: upload.sealed } : {})
 		};
 		this.#files.set(id, { roomId: upload.roomId, path: upload.path, info });
 		this.emit('added', upload.roomId, info);

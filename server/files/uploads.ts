@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { MemoryLocker, Server as TusServer } from '@tus/server';
 import { sanitiseFileName } from '../../src/lib/files/names.ts';
-import { uploadMetadataKeys, UPLOADS_PATH } from '../../src/lib/protocol.ts';
+import * as v from 'valibot';
+import { SealedMetadataSchema, uploadMetadataKeys, UPLOADS_PATH } from '../../src/lib/protocol.ts';
 import { clientAddress } from '../guard/address.ts';
 import type { Handler } from '../http.ts';
 import { cancelled, type FileCatalogue } from './catalogue.ts';
@@ -87,6 +88,14 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 				});
 			}
 			const metadata = upload.metadata ?? {};
+			const sealed = metadata[uploadMetadataKeys.sealed] ?? undefined;
+			if (sealed !== undefined && !v.is(SealedMetadataSchema, sealed)) {
+				throw new RefusalError({
+					status: 400,
+					code: 'invalid-request',
+					message: 'Sealed metadata must be base64url and at most a few kilobytes.'
+				});
+			}
 			const free = await freeBytes(folder);
 			// Checked again after the wait: the sender may have left meanwhile.
 			const member = tokens.resolve(context.token);
@@ -102,7 +111,8 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 					id: upload.id,
 					name: sanitiseFileName(metadata[uploadMetadataKeys.name] ?? ''),
 					type: sanitiseMimeType(metadata[uploadMetadataKeys.type]),
-					size: upload.size
+					size: upload.size,
+					...(sealed ? { sealed } : {})
 				},
 				free
 			);

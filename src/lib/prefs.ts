@@ -15,6 +15,8 @@ export interface MediaPrefs {
 
 export interface RecentRoom {
 	roomId: string;
+	/** The invite link's fragment: reopening a room from here still opens its files. */
+	secret?: string;
 	visitedAt: number;
 }
 
@@ -57,14 +59,16 @@ export const saveMediaPrefs = (changes: Partial<MediaPrefs>) =>
 
 export const loadRecentRooms = () => read<RecentRoom[]>(KEYS.recent, []);
 
-export const rememberRoom = (roomId: string) =>
+export const rememberRoom = (roomId: string, secret: string | undefined) =>
 	write(() =>
-		update<RecentRoom[]>(KEYS.recent, (rooms = []) =>
-			[{ roomId, visitedAt: Date.now() }, ...rooms.filter((room) => room.roomId !== roomId)].slice(
-				0,
-				MAX_RECENT_ROOMS
-			)
-		)
+		update<RecentRoom[]>(KEYS.recent, (rooms = []) => {
+			// A visit without the secret keeps the one remembered from an earlier visit.
+			const kept = secret ?? rooms.find((room) => room.roomId === roomId)?.secret;
+			return [
+				{ roomId, ...(kept ? { secret: kept } : {}), visitedAt: Date.now() },
+				...rooms.filter((room) => room.roomId !== roomId)
+			].slice(0, MAX_RECENT_ROOMS);
+		})
 	);
 
 export const forgetRoom = (roomId: string) =>

@@ -274,8 +274,22 @@ export const FileIdSchema = v.pipe(v.string(), v.regex(idPattern, 'Not a file id
  */
 export const UPLOAD_CHUNK_BYTES = 32 * 1024 * 1024;
 
-/** The tus Upload-Metadata keys a browser sends with a new upload. */
-export const uploadMetadataKeys = { name: 'filename', type: 'filetype' } as const;
+/**
+ * The tus Upload-Metadata keys a browser sends with a new upload. A sealed upload sends only
+ * `sealed`: its name, type and thumbnail, sealed with the room secret (src/lib/files/sealed/).
+ */
+export const uploadMetadataKeys = { name: 'filename', type: 'filetype', sealed: 'sealed' } as const;
+
+/**
+ * The longest sealed metadata the server keeps, in base64url characters: a name, a type and a
+ * small thumbnail, well inside Node's 16 KiB of request headers even after tus's own base64.
+ */
+export const MAX_SEALED_METADATA_CHARS = 6144;
+export const SealedMetadataSchema = v.pipe(
+	v.string(),
+	v.maxLength(MAX_SEALED_METADATA_CHARS),
+	v.regex(/^[A-Za-z0-9_-]+$/)
+);
 
 export interface FileInfo {
 	id: string;
@@ -290,6 +304,11 @@ export interface FileInfo {
 	createdAt: number;
 	/** A raster image small enough to show as a thumbnail from the preview link. */
 	hasPreview: boolean;
+	/**
+	 * Present when the file is sealed: its real name, type and thumbnail, which only a page
+	 * holding the room secret can open. `name` and `type` are then placeholders.
+	 */
+	sealed?: string;
 }
 
 export const DeleteFileSchema = v.strictObject({ id: FileIdSchema });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createRoom, joinRoom, launchWithoutDevices, screenshot } from './helpers';
+import { createRoom, joinRoom, launchWithoutDevices, openPanel, screenshot } from './helpers';
 import { startRecordingServer } from './recording-server';
 
 async function openChat(page: Page) {
@@ -84,7 +84,9 @@ test('chat reaches everyone in one order, safely, and late joiners get the histo
 	await Promise.all([anaContext.close(), boContext.close(), danaContext.close(), bare.close()]);
 });
 
-test('the server never sees a chat message', async ({ browser }) => {
+test('the server never sees a chat message, the room secret, or a sealed file and its name', async ({
+	browser
+}) => {
 	const server = await startRecordingServer();
 	try {
 		const [anaContext, boContext] = [await browser.newContext(), await browser.newContext()];
@@ -94,6 +96,7 @@ test('the server never sees a chat message', async ({ browser }) => {
 		await ana.getByRole('textbox', { name: 'Your name' }).fill('Recorded Ana');
 		await ana.getByRole('button', { name: 'Create room' }).click();
 		await ana.getByRole('button', { name: 'Join' }).click();
+		const roomSecret = new URL(ana.url()).hash.slice(1);
 		await joinRoom(bo, ana.url(), 'Bo');
 
 		const secret = `secret-${Math.random().toString(36).slice(2)}`;
@@ -102,9 +105,31 @@ test('the server never sees a chat message', async ({ browser }) => {
 		await say(bo, `${secret} received`);
 		await expect((await openChat(ana)).getByText(`${secret} received`)).toBeVisible();
 
+		// A sealed file goes through the server, and its name and content with it, unreadable.
+		const marker = `marker-${Math.random().toString(36).slice(2)}`;
+		await openPanel(ana);
+		await openPanel(bo);
+		const chooser = ana.waitForEvent('filechooser');
+		await ana.getByRole('button', { name: 'Share files' }).click();
+		await (
+			await chooser
+		).setFiles({
+			name: `${marker}.txt`,
+			mimeType: 'text/plain',
+			buffer: Buffer.from(`the file says ${marker}`)
+		});
+		const files = bo.getByRole('list', { name: 'Files' });
+		await expect(files.getByRole('listitem').filter({ hasText: `${marker}.txt` })).toBeVisible();
+
 		// The recorder does see what goes through the server: the name sent with the join.
 		expect(server.sawText('Recorded Ana')).toBe(true);
 		expect(server.sawText(secret)).toBe(false);
+		expect(server.sawText(marker)).toBe(false);
+		// Nor, in any request line, header, body or packet, the room secret the link carries.
+		expect(roomSecret).toMatch(/^[A-Za-z0-9_-]{22}$/);
+		expect(new URL(bo.url()).hash).toBe(`#${roomSecret}`);
+		expect(server.received.length).toBeGreaterThan(10);
+		expect(server.sawText(roomSecret)).toBe(false);
 		await Promise.all([anaContext.close(), boContext.close()]);
 	} finally {
 		await server.close();

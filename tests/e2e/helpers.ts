@@ -8,7 +8,7 @@ export interface RoomOptions {
 	devices?: 'none' | 'audio' | 'video';
 }
 
-/** Creates a room from the lobby and returns its invite link. */
+/** Creates a room from the lobby and returns its invite link, room secret and all. */
 export async function createRoom(page: Page, options: RoomOptions = {}): Promise<string> {
 	await page.goto('/');
 	if (options.name) await page.getByRole('textbox', { name: 'Your name' }).fill(options.name);
@@ -17,7 +17,7 @@ export async function createRoom(page: Page, options: RoomOptions = {}): Promise
 		.getByRole('combobox', { name: 'Devices required' })
 		.selectOption(options.devices ?? 'none');
 	await page.getByRole('button', { name: 'Create room' }).click();
-	await expect(page).toHaveURL(/\/r\/[A-Za-z0-9_-]{22}$/);
+	await expect(page).toHaveURL(/\/r\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{22}$/);
 	return page.url();
 }
 

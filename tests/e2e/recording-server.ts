@@ -1,8 +1,9 @@
 /**
  * A Dropcall server inside the test process that records everything clients send it: every
- * Socket.IO packet and every HTTP request body. Used to prove what never reaches the server.
+ * Socket.IO packet and every HTTP request's line, headers and body (WebSocket upgrades too).
+ * Used to prove what never reaches the server.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDropcall } from '../../server/app';
 import { readConfig } from '../../server/config';
@@ -10,10 +11,15 @@ import { readConfig } from '../../server/config';
 export async function startRecordingServer() {
 	const received: string[] = [];
 	const config = { ...readConfig({ QUIET: '1' }), host: '127.0.0.1' };
+	const recordHead = (request: IncomingMessage) =>
+		received.push(`${request.method} ${request.url}\n${JSON.stringify(request.headers)}`);
 	const httpServer = createServer((request, response) => {
-		request.on('data', (chunk: Buffer) => received.push(chunk.toString()));
+		recordHead(request);
+		// latin1 keeps every byte as one character, so binary bodies are searched as they are.
+		request.on('data', (chunk: Buffer) => received.push(chunk.toString('latin1')));
 		dropcall.handle(request, response, () => {});
 	});
+	httpServer.on('upgrade', recordHead);
 	const dropcall = createDropcall(httpServer, config, { serveStatic: true });
 	dropcall.io.engine.on('connection', (socket: import('engine.io').Socket) => {
 		socket.on('packet', (packet: { data?: unknown }) => {

@@ -19,15 +19,21 @@ const id = (letter: string) => letter.repeat(22);
 const file = (name: string, bytes: number, lastModified = 1_700_000_000_000) =>
 	new File([new Uint8Array(bytes)], name, { type: 'application/octet-stream', lastModified });
 
+/** The salt and fingerprint of the upload's sealing, kept so a resume seals the same bytes. */
+const sealing = {
+	salt: 'c2FsdHNhbHRzYWx0c2FsdA',
+	fingerprint: 'sealed:10:1700000000000:big.bin:x'
+};
+
 beforeEach(() => {
 	Object.assign(globalThis, { sessionStorage: new TabStorage() });
 });
 
 describe('uploads a reload cut off', () => {
 	it('are remembered per tab until they finish or are given up', () => {
-		rememberUnfinished(id('a'), file('big.bin', 10));
-		rememberUnfinished(id('b'), file('other.bin', 20));
-		rememberUnfinished(id('a'), file('big.bin', 10));
+		rememberUnfinished(id('a'), file('big.bin', 10), sealing);
+		rememberUnfinished(id('b'), file('other.bin', 20), sealing);
+		rememberUnfinished(id('a'), file('big.bin', 10), sealing);
 		expect(readUnfinished().map((upload) => [upload.id, upload.name, upload.size])).toEqual([
 			[id('b'), 'other.bin', 20],
 			[id('a'), 'big.bin', 10]
@@ -39,7 +45,7 @@ describe('uploads a reload cut off', () => {
 	});
 
 	it('continue only with the very file: same name, size and date', () => {
-		rememberUnfinished(id('a'), file('big.bin', 10));
+		rememberUnfinished(id('a'), file('big.bin', 10), sealing);
 		const [upload] = readUnfinished();
 		expect(isSameFile(file('big.bin', 10), upload!)).toBe(true);
 		expect(isSameFile(file('big.bin', 11), upload!)).toBe(false);

@@ -11,6 +11,9 @@ import type { RoomSession } from '../room/session.svelte';
 import { getSocket, request, type DropcallSocket } from '../socket';
 import { pastedFileName } from './names';
 import { FileLinks } from './file-links.svelte';
+import { fromBase64Url } from './sealed/base64url';
+import { OpenedDetails, type ShownFile } from './sealed/opened-details.svelte';
+import { saveSealedFile } from './sealed/save';
 import { SeatToken } from './seat-token';
 import { Upload } from './upload.svelte';
 import {
@@ -39,15 +42,27 @@ export class RoomFiles {
 	readonly #stopLinks: () => void;
 	/** The credential the links held were asked with. */
 	#linksSeat: string | undefined;
+	/** Names, types and thumbnails of sealed files, as this page's room secret opens them. */
+	readonly #details: OpenedDetails;
 
-	constructor(session: RoomSession, socket: DropcallSocket = getSocket()) {
+	/** `secret`: the room secret from the invite link; without it files cannot be shared or opened. */
+	constructor(
+		session: RoomSession,
+		secret: string | undefined,
+		socket: DropcallSocket = getSocket()
+	) {
 		this.#session = session;
+		this.#details = new OpenedDetails(secret ? fromBase64Url(secret) : undefined);
 		this.files = $derived(session.answer?.files ?? []);
-		// Every file listed gets a link as it appears.
+		// Every file listed gets a link, and its sealed details opened, as it appears.
 		this.#stopLinks = $effect.root(() => {
 			$effect(() => {
-				const ids = this.files.map((file) => file.id);
-				untrack(() => void this.#links.want(ids));
+				const files = this.files;
+				const ids = files.map((file) => file.id);
+				untrack(() => {
+					void this.#links.want(ids);
+					this.#details.follow(files);
+				});
 			});
 		});
 		const onAdded: ServerToClient['file:added'] = (file) => {
@@ -84,18 +99,29 @@ export class RoomFiles {
 		};
 	}
 
+	/** Whether this page holds the room secret, so it can seal files and open them. */
+	get canSeal(): boolean {
+		return this.#details.secret !== undefined;
+	}
+
 	/**
 	 * Starts uploading each file; they appear in everyone's list as each one completes. A file
 	 * a reload interrupted continues where it stopped.
 	 */
 	share(files: Iterable<File>): void {
+		const secret = this.#details.secret;
+		if (!secret) {
+			this.error = m.sealed_sharing_needs_link();
+			return;
+		}
 		this.error = undefined;
 		const started = [...files].map((file) => {
 			const continues = this.unfinished.find((upload) => isSameFile(file, upload));
 			if (continues) this.unfinished = this.unfinished.filter((upload) => upload !== continues);
 			return new Upload(file, {
-				continues: continues?.id,
+				continues,
 				seat: this.#seat,
+				secret,
 				onUploaded: (upload) => {
 					if (this.files.some((listed) => listed.id === upload.id)) {
 						this.uploads = this.uploads.filter((other) => other !== upload);
@@ -164,7 +190,29 @@ export class RoomFiles {
 	}
 
 	previewUrl(file: FileInfo): string | undefined {
+		if (file.sealed) return this.#details.shown(file).thumbnail;
 		return file.hasPreview ? this.#links.preview(file.id) : undefined;
+	}
+
+	/** The name, type and thumbnail to show: a sealed file's own once opened. */
+	shown(file: FileInfo): ShownFile {
+		return this.#details.shown(file);
+	}
+
+	/**
+	 * Saves a sealed file, opened on its way to disk. A record that does not open stops the
+	 * download and says so: the file changed on the server after it was shared.
+	 */
+	async saveSealed(file: FileInfo): Promise<void> {
+		const secret = this.#details.secret;
+		const shown = this.#details.shown(file);
+		if (!secret || shown.isShut || shown.isOpening) return;
+		const url = await this.#links.fresh(file.id);
+		if (!url) return;
+		this.error = undefined;
+		const outcome = await saveSealedFile({ url, secret, name: shown.name, sealedBytes: file.size });
+		if (outcome === 'tampered') this.error = m.file_changed_after_shared();
+		else if (outcome === 'failed' || outcome === 'network') this.error = m.download_failed();
 	}
 
 	/** A download link fresh enough to follow right now, renewed first if need be. */
@@ -177,6 +225,7 @@ export class RoomFiles {
 		this.#unsubscribe();
 		this.#stopLinks();
 		this.#links.dispose();
+		this.#details.dispose();
 		for (const upload of this.uploads) if (upload.status !== 'finishing') void upload.cancel();
 		this.uploads = [];
 	}

@@ -18,7 +18,11 @@ const UnfinishedSchema = v.object({
 	name: v.string(),
 	size: v.number(),
 	type: v.string(),
-	lastModified: v.number()
+	lastModified: v.number(),
+	/** The sealing's salt: picked again, the file is sealed to the same bytes (sealed/prepare.ts). */
+	salt: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+	/** What the file was; a file changed since then must not be sealed with the same salt. */
+	fingerprint: v.pipe(v.string(), v.maxLength(2048))
 });
 export type UnfinishedUpload = v.InferOutput<typeof UnfinishedSchema>;
 
@@ -42,11 +46,15 @@ function write(uploads: UnfinishedUpload[]): void {
 	}
 }
 
-export function rememberUnfinished(id: string, file: File): void {
+export function rememberUnfinished(
+	id: string,
+	file: File,
+	sealing: { salt: string; fingerprint: string }
+): void {
 	const { name, size, type, lastModified } = file;
 	write([
 		...readUnfinished().filter((upload) => upload.id !== id),
-		{ id, name, size, type, lastModified }
+		{ id, name, size, type, lastModified, ...sealing }
 	]);
 }
 

@@ -15,7 +15,11 @@ import {
 } from '../protocol';
 import { sanitiseFileName } from './names';
 import { TransferRate } from './rate';
-import { forgetUnfinished, rememberUnfinished } from './unfinished';
+import { fromBase64Url, toBase64Url } from './sealed/base64url';
+import { fingerprintFile, hasChanged } from './sealed/fingerprint';
+import { prepareSealedUpload, type SealedUpload } from './sealed/prepare';
+import { sealedFileReader } from './sealed/tus-source';
+import { forgetUnfinished, rememberUnfinished, type UnfinishedUpload } from './unfinished';
 import { seatAuthorisation, type SeatToken } from './seat-token';
 
 /**
@@ -31,10 +35,12 @@ export type UploadStatus = 'uploading' | 'finishing' | 'failed';
 export interface UploadOptions {
 	/** The seat's credential, read before every request: a new seat brings a new one. */
 	seat: SeatToken;
+	/** The room secret from the invite link: the file and its name are sealed with it. */
+	secret: Uint8Array<ArrayBuffer>;
 	/** Every byte arrived; the file appears through file:added. */
 	onUploaded: (upload: Upload) => void;
-	/** The id of this file's upload from before a reload: it carries on from the server's offset. */
-	continues?: string;
+	/** This file's upload from before a reload: it carries on from the server's offset. */
+	continues?: UnfinishedUpload;
 }
 
 let nextKey = 0;
@@ -60,8 +66,10 @@ export class Upload {
 	/** tus-js-client loads with the first upload: most calls never share a file. */
 	#tus: Promise<TusUpload>;
 	#rate = new TransferRate();
+	#file: File;
+	#sealed: Promise<SealedUpload>;
 
-	constructor(file: File, { seat, onUploaded, continues }: UploadOptions) {
+	constructor(file: File, { seat, secret, onUploaded, continues }: UploadOptions) {
 		const auth = seatAuthorisation(seat);
 		this.name = sanitiseFileName(file.name);
 		this.size = file.size;
@@ -70,21 +78,37 @@ export class Upload {
 		this.secondsLeft = $derived(
 			this.bytesPerSecond ? (this.size - this.sent) / this.bytesPerSecond : undefined
 		);
-		this.#tus = import('tus-js-client').then(({ Upload: TusClientUpload }) => {
-			const tus: TusUpload = new TusClientUpload(file, {
+		this.#file = file;
+		// Sealed before it leaves: the server gets the sealed bytes and sealed details, and
+		// counts the sealed size against its limits (it refuses one too big at the first request,
+		// before any byte is sent).
+		this.#sealed = sealAgain(file, secret, continues);
+		this.#tus = Promise.all([import('tus-js-client'), this.#sealed]).then(([tusClient, sealed]) => {
+			const sealedToPlain = sealed.source.size === 0 ? 0 : this.size / sealed.source.size;
+			const tus: TusUpload = new tusClient.Upload(file, {
+				fileReader: sealedFileReader(sealed.source),
+				fingerprint: async () => sealed.fingerprint,
 				endpoint: UPLOADS_PATH,
 				chunkSize: UPLOAD_CHUNK_BYTES,
 				retryDelays: RETRY_DELAYS_MS,
-				metadata: { [uploadMetadataKeys.name]: file.name, [uploadMetadataKeys.type]: file.type },
+				metadata: { [uploadMetadataKeys.sealed]: sealed.details },
 				// A reload continues from unfinished.ts, kept per tab; tus's own store is per browser.
 				storeFingerprintForResuming: false,
-				...(continues ? { uploadUrl: `${UPLOADS_PATH}/${continues}` } : {}),
+				...(continues && isContinuing(sealed, continues)
+					? { uploadUrl: `${UPLOADS_PATH}/${continues.id}` }
+					: {}),
 				onBeforeRequest: (request) => auth.authorise(request),
 				onUploadUrlAvailable: () => {
 					this.id = tus.url?.split('/').at(-1);
-					if (this.id) rememberUnfinished(this.id, file);
+					if (this.id) {
+						rememberUnfinished(this.id, file, {
+							salt: toBase64Url(sealed.salt),
+							fingerprint: sealed.fingerprint
+						});
+					}
 				},
-				onProgress: (sent) => {
+				onProgress: (sealedSent) => {
+					const sent = Math.round(sealedSent * sealedToPlain);
 					this.sent = sent;
 					this.#rate.record(sent, performance.now());
 					this.bytesPerSecond = this.#rate.bytesPerSecond();
@@ -112,14 +136,33 @@ export class Upload {
 	}
 
 	start(): void {
-		void this.#tus.then((tus) => tus.start());
+		this.#tus.then(
+			(tus) => tus.start(),
+			() => {
+				// WebCrypto exists only in secure contexts: plain http on a LAN cannot seal.
+				this.status = 'failed';
+				this.canRetry = false;
+				this.error = m.sealing_unavailable();
+			}
+		);
 	}
 
-	/** Starts again from the byte the server has, after a failure. */
+	/**
+	 * Starts again from the byte the server has, after a failure; not if the file changed
+	 * meanwhile, as resuming would seal new bytes with nonces already used.
+	 */
 	retry(): void {
 		if (this.status !== 'failed' || !this.canRetry) return;
 		this.#clearError();
-		void this.#tus.then((tus) => tus.start());
+		void this.#sealed.then(async ({ fingerprint }) => {
+			if (await hasChanged(this.#file, fingerprint)) {
+				this.status = 'failed';
+				this.canRetry = false;
+				this.error = m.upload_file_changed();
+				return;
+			}
+			(await this.#tus).start();
+		});
 	}
 
 	/** Stops the upload and has the server delete whatever part of it arrived. */
@@ -136,6 +179,29 @@ export class Upload {
 		this.error = undefined;
 		this.canRetry = false;
 	}
+}
+
+/**
+ * The sealing of a file picked again after a reload: with the salt of its first attempt when
+ * it is unchanged, so the bytes the server has stay valid and the rest follows on; with a new
+ * salt when it changed, as sealing other bytes under the same key and nonces would break
+ * AES-GCM (so that file starts over as a new upload).
+ */
+async function sealAgain(
+	file: File,
+	secret: Uint8Array<ArrayBuffer>,
+	continues: UnfinishedUpload | undefined
+): Promise<SealedUpload> {
+	if (continues && (await fingerprintFile(file)) === continues.fingerprint) {
+		return prepareSealedUpload(file, secret, fromBase64Url(continues.salt));
+	}
+	return prepareSealedUpload(file, secret);
+}
+
+function isContinuing(sealed: SealedUpload, continues: UnfinishedUpload): boolean {
+	return (
+		sealed.fingerprint === continues.fingerprint && toBase64Url(sealed.salt) === continues.salt
+	);
 }
 
 function statusOf(error: Error | DetailedError): number {

@@ -1,0 +1,313 @@
+/**
+ * Sealed files driven through the real page in headless Chromium: a 1 GiB file shared with
+ * "Share files" (sealed in the page, uploaded with tus) and saved with "Download NAME" (opened
+ * in the service worker on its way to disk), each timed against the unsealed path in the same
+ * run: the same File sent by the same page in the same 32 MiB PATCHes, and the same bytes
+ * downloaded from their plain link. Memory is the growth of every Chromium process's resident
+ * memory during each transfer, so a page that held the file would show it.
+ *
+ * `npm run bench -- files` runs it after the server-side file benchmark; `--sealed-mib 256`
+ * runs it with a smaller file.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { UPLOAD_CHUNK_BYTES } from '../src/lib/protocol.ts';
+import { baseArgs, chromiumPath } from '../tests/e2e/browser.ts';
+import type { Benchmark } from './run.ts';
+
+const MiB = 2 ** 20;
+const root = join(import.meta.dirname, '..');
+const flag = process.argv.indexOf('--sealed-mib');
+const FILE_BYTES = (flag >= 0 ? Number(process.argv[flag + 1]) : 1024) * MiB;
+
+export const filesSealedBenchmark: Benchmark = {
+	name: 'files sealed: 1 GiB through the page in headless Chromium',
+	deadlineSeconds: 900,
+	async run(signal) {
+		const scratch = mkdtempSync(join(tmpdir(), 'dropcall-bench-sealed-'));
+		let server: ChildProcess | undefined;
+		const browser = await chromium.launch({ executablePath: chromiumPath(), args: baseArgs });
+		try {
+			const source = join(scratch, 'big.bin');
+			const sourceHash = await writeRandomFile(source, FILE_BYTES);
+			// The page under test is the built app, as people get it.
+			const built = spawnSync(process.execPath, ['scripts/build-if-stale.js'], {
+				cwd: root,
+				stdio: 'inherit'
+			});
+			if (built.status !== 0) throw new Error('the app did not build');
+			const started = await startServer(join(scratch, 'uploads'), signal);
+			server = started.child;
+			const { url } = started;
+
+			const context = await browser.newContext({ acceptDownloads: true });
+			const [ana, bo] = [await context.newPage(), await context.newPage()];
+			if (process.env.BENCH_VERBOSE) {
+				for (const [who, page] of [
+					['ana', ana],
+					['bo', bo]
+				] as const) {
+					page.on('console', (message) => console.error(who, message.type(), message.text()));
+					page.on('framenavigated', (frame) => console.error(who, 'navigated', frame.url()));
+					page.on('crash', () => console.error(who, 'crashed'));
+				}
+			}
+			const anaToken = fileTokenOf(ana);
+			const boToken = fileTokenOf(bo);
+			await ana.goto(url);
+			await ana.getByRole('textbox', { name: 'Your name' }).fill('Ana');
+			await ana.getByRole('button', { name: 'Create room' }).click();
+			await ana.getByRole('button', { name: 'Join' }).click();
+			await bo.goto(ana.url());
+			await bo.getByRole('textbox', { name: 'Your name' }).fill('Bo');
+			await bo.getByRole('button', { name: 'Join' }).click();
+			for (const page of [ana, bo]) {
+				await page.getByRole('button', { name: 'Leave' }).waitFor();
+				// The service worker takes the page once installed; sealed downloads need it.
+				await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+				const people = page.getByRole('button', { name: /^People/ });
+				if ((await people.getAttribute('aria-expanded')) === 'false') await people.click();
+			}
+			await ana.evaluate(() => {
+				const input = Object.assign(document.createElement('input'), { type: 'file' });
+				input.id = 'bench-file';
+				input.hidden = true;
+				document.body.append(input);
+			});
+			await ana.setInputFiles('#bench-file', source);
+
+			const memory = new ChromiumMemory();
+			const plainUp = await memory.during(() => plainUpload(ana, anaToken()));
+			const sealedUp = await memory.during(() => sealedUpload(ana, bo));
+			const plainDown = await memory.during(() => plainDownload(bo, boToken(), plainUp.value));
+			const sealedDown = await memory.during(() => sealedDownload(bo));
+			if (sealedDown.value.hash !== sourceHash || sealedDown.value.bytes !== FILE_BYTES) {
+				throw new Error('the sealed download is not the file that was shared');
+			}
+			const rate = (seconds: number) => `${Math.round(FILE_BYTES / MiB / seconds)} MiB/s`;
+			const ratio = (sealed: number, plain: number) => (plain / sealed).toFixed(2);
+			const grown = (bytes: number) => `${Math.round(bytes / MiB)} MiB`;
+			await context.close();
+			return [
+				`file: ${FILE_BYTES / MiB} MiB, Chromium ${browser.version()}, ${UPLOAD_CHUNK_BYTES / MiB} MiB PATCHes`,
+				`upload   unsealed ${rate(plainUp.seconds)}, sealed ${rate(sealedUp.seconds)}: ` +
+					`${ratio(sealedUp.seconds, plainUp.seconds)}× (target ≥ 0.8×)`,
+				`download unsealed ${rate(plainDown.seconds)}, sealed ${rate(sealedDown.seconds)}: ` +
+					`${ratio(sealedDown.seconds, plainDown.seconds)}× (target ≥ 0.8×), sha256 identical`,
+				`Chromium memory growth: sealed upload ${grown(sealedUp.grownBytes)}, sealed download ` +
+					`${grown(sealedDown.grownBytes)} (target < 200 MiB); unsealed ` +
+					`${grown(plainUp.grownBytes)} / ${grown(plainDown.grownBytes)}`
+			];
+		} finally {
+			await browser.close();
+			server?.kill();
+			rmSync(scratch, { recursive: true, force: true });
+		}
+	}
+};
+
+async function startServer(uploadDir: string, signal: AbortSignal) {
+	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/index.ts')], {
+		cwd: root,
+		env: {
+			...process.env,
+			HOST: '127.0.0.1',
+			PORT: '0',
+			QUIET: process.env.BENCH_VERBOSE ? '' : '1',
+			UPLOAD_DIR: uploadDir,
+			MAX_FILE_BYTES: '4GiB',
+			MAX_ROOM_BYTES: '8GiB',
+			MAX_STORE_BYTES: '8GiB'
+		},
+		stdio: ['ignore', 'pipe', 'inherit'],
+		signal
+	});
+	child.on('error', () => {});
+	const url = await new Promise<string>((resolve, reject) => {
+		let text = '';
+		child.stdout!.on('data', (chunk: Buffer) => {
+			text += chunk.toString();
+			const match = /running on (http:\/\/\S+)/.exec(text);
+			if (match) resolve(match[1]!);
+		});
+		child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
+	});
+	return { child, url };
+}
+
+/** The seat's file credential, as the page's join answer carried it. */
+function fileTokenOf(page: Page): () => string {
+	let token = '';
+	page.on('websocket', (socket) =>
+		socket.on('framereceived', ({ payload }) => {
+			const match = /"fileToken":"([\w-]+)"/.exec(String(payload));
+			if (match) token = match[1]!;
+		})
+	);
+	return () => token;
+}
+
+/** The unsealed path: the same File, sent by the page in the PATCHes tus-js-client sends. */
+async function plainUpload(page: Page, token: string): Promise<string> {
+	return page.evaluate(
+		async ({ token, chunkBytes }) => {
+			const file = (document.querySelector('#bench-file') as HTMLInputElement).files![0]!;
+			const auth = { Authorization: `Bearer ${token}`, 'Tus-Resumable': '1.0.0' };
+			const created = await fetch('/files/uploads', {
+				method: 'POST',
+				headers: {
+					...auth,
+					'Upload-Length': String(file.size),
+					'Upload-Metadata': `filename ${btoa('plain.bin')}`
+				}
+			});
+			const location = created.headers.get('Location');
+			if (!location) throw new Error(`upload refused: ${await created.text()}`);
+			for (let offset = 0; offset < file.size; offset += chunkBytes) {
+				const sent = await fetch(location, {
+					method: 'PATCH',
+					headers: {
+						...auth,
+						'Upload-Offset': String(offset),
+						'Content-Type': 'application/offset+octet-stream'
+					},
+					body: file.slice(offset, offset + chunkBytes)
+				});
+				if (!sent.ok) throw new Error(`PATCH failed: ${sent.status}`);
+			}
+			return location.split('/').at(-1)!;
+		},
+		{ token, chunkBytes: UPLOAD_CHUNK_BYTES }
+	);
+}
+
+/** The sealed path: dropped on the page as a person drops it, done when Bo's list shows it. */
+async function sealedUpload(ana: Page, bo: Page): Promise<void> {
+	await ana.evaluate(() => {
+		const file = (document.querySelector('#bench-file') as HTMLInputElement).files![0]!;
+		const dataTransfer = new DataTransfer();
+		dataTransfer.items.add(file);
+		for (const type of ['dragenter', 'drop']) {
+			document.body.dispatchEvent(
+				new DragEvent(type, { dataTransfer, bubbles: true, cancelable: true })
+			);
+		}
+	});
+	await bo
+		.getByRole('link', { name: 'Download big.bin' })
+		.waitFor({ timeout: 600_000, state: 'attached' });
+}
+
+async function plainDownload(page: Page, token: string, id: string) {
+	const link = await page.evaluate(
+		async ({ token, id }) => {
+			const answer = await fetch('/files/links', {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ ids: [id] })
+			});
+			return ((await answer.json()) as { links: { download: string }[] }).links[0]!.download;
+		},
+		{ token, id }
+	);
+	const [download] = await Promise.all([
+		page.waitForEvent('download', { timeout: 600_000 }),
+		page.evaluate((href) => {
+			const anchor = Object.assign(document.createElement('a'), { href, download: 'plain.bin' });
+			anchor.click();
+		}, link)
+	]);
+	await download.path();
+	await download.delete();
+}
+
+async function sealedDownload(page: Page) {
+	const [download] = await Promise.all([
+		page.waitForEvent('download', { timeout: 600_000 }),
+		page.getByRole('link', { name: 'Download big.bin' }).click()
+	]);
+	const path = await download.path();
+	const hash = await hashFile(path);
+	const { size } = await (await open(path)).stat();
+	await download.delete();
+	return { hash, bytes: size };
+}
+
+/** Resident memory of every Chromium process this benchmark started, sampled while it works. */
+class ChromiumMemory {
+	async during<T>(work: () => Promise<T>) {
+		const before = chromiumRss();
+		let peak = before;
+		const timer = setInterval(() => (peak = Math.max(peak, chromiumRss())), 200);
+		const started = performance.now();
+		try {
+			const value = await work();
+			return {
+				value,
+				seconds: (performance.now() - started) / 1000,
+				grownBytes: Math.max(0, peak - before)
+			};
+		} finally {
+			clearInterval(timer);
+		}
+	}
+}
+
+function chromiumRss(): number {
+	const parents = new Map<number, number>();
+	const rss = new Map<number, number>();
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+			parents.set(Number(entry), Number(fields[1]));
+			if (/chrom/i.test(name)) rss.set(Number(entry), Number(fields[21]) * 4096);
+		} catch {
+			// The process ended while being read.
+		}
+	}
+	let total = 0;
+	for (const [pid, bytes] of rss) {
+		for (let at: number | undefined = pid; at && at > 1; at = parents.get(at)) {
+			if (at === process.pid) {
+				total += bytes;
+				break;
+			}
+		}
+	}
+	return total;
+}
+
+async function writeRandomFile(path: string, bytes: number): Promise<string> {
+	const file = await open(path, 'w');
+	const hash = createHash('sha256');
+	const block = Buffer.alloc(16 * MiB);
+	try {
+		for (let written = 0; written < bytes; written += block.length) {
+			const part = block.subarray(0, Math.min(block.length, bytes - written));
+			randomFillSync(part);
+			hash.update(part);
+			await file.write(part);
+		}
+	} finally {
+		await file.close();
+	}
+	return hash.digest('hex');
+}
+
+function hashFile(path: string): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const hash = createHash('sha256');
+		createReadStream(path)
+			.on('data', (chunk) => hash.update(chunk))
+			.on('end', () => resolve(hash.digest('hex')))
+			.on('error', reject);
+	});
+}
