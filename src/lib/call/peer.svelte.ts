@@ -11,6 +11,7 @@ import type { IceServer, SignalPayload } from '../protocol';
 import type { DataChannelName } from './data-channels';
 import { PeerChannels } from './peer-channels';
 import type { SendLimits } from './send-limits';
+import { SCALE_DOWN_AT, type SendLevel } from '../quality/adaptation';
 
 export type TransceiverRole = 'audio' | 'camera' | 'screen';
 
@@ -39,13 +40,19 @@ const TRANSCEIVERS: readonly TransceiverRole[] = ['audio', 'camera', 'screen'];
 const DISCONNECTED_RESTART_MS = 4000;
 const STALE_AFTER_MS = 5000;
 
-function encodingFor(role: TransceiverRole, limits: SendLimits): RTCRtpEncodingParameters {
+function encodingFor(
+	role: TransceiverRole,
+	limits: SendLimits,
+	level: SendLevel
+): RTCRtpEncodingParameters {
 	if (role === 'audio') return { priority: 'high', networkPriority: 'high' };
 	if (role === 'screen') return { maxBitrate: limits.screenBitrate };
 	return {
 		maxBitrate: limits.cameraBitrate,
-		scaleResolutionDownBy: limits.cameraScaleDown,
-		maxFramerate: limits.cameraFramerate
+		scaleResolutionDownBy: limits.cameraScaleDown * SCALE_DOWN_AT[level],
+		maxFramerate: limits.cameraFramerate,
+		// Audio only, for this person alone, when even a smaller picture is too much for the link.
+		active: level < 2
 	};
 }
 
@@ -79,6 +86,9 @@ export class Peer {
 		screen: null
 	};
 	#limits: SendLimits;
+	#sendLevel: SendLevel = 0;
+	/** What #applyLimits last asked of each sender, so it changes only what changed since. */
+	#applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>> = {};
 
 	constructor(options: PeerOptions) {
 		this.id = options.remoteId;
@@ -105,9 +115,11 @@ export class Peer {
 			for (const role of TRANSCEIVERS) {
 				// Starting with the track (rather than replacing it in later) lets the encoder start
 				// the moment the connection is up.
+				const encoding = encodingFor(role, options.limits, this.#sendLevel);
+				this.#applied[role] = encoding;
 				pc.addTransceiver(this.#tracks[role] ?? (role === 'audio' ? 'audio' : 'video'), {
 					direction: 'sendrecv',
-					sendEncodings: [encodingFor(role, options.limits)]
+					sendEncodings: [encoding]
 				});
 			}
 			this.#openChannels();
@@ -171,6 +183,16 @@ export class Peer {
 
 	async setLimits(limits: SendLimits): Promise<void> {
 		this.#limits = limits;
+		await this.#applyLimits();
+	}
+
+	/** How much of our video this person gets: see quality/adaptation.ts. */
+	get sendLevel(): SendLevel {
+		return this.#sendLevel;
+	}
+
+	async setSendLevel(level: SendLevel): Promise<void> {
+		this.#sendLevel = level;
 		await this.#applyLimits();
 	}
 
@@ -266,11 +288,16 @@ export class Peer {
 			const [first] = parameters.encodings ?? [];
 			// Before the first negotiation a sender has no encodings to limit yet.
 			if (!first) continue;
-			const wanted = encodingFor(role, limits);
-			const keys = Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[];
-			// Reconfiguring a running encoder costs a keyframe; skip when nothing changes.
-			if (keys.every((key) => first[key] === wanted[key])) continue;
-			Object.assign(first, wanted);
+			const wanted = encodingFor(role, limits, this.#sendLevel);
+			// Only what we changed since the last time is written: a value set some other way
+			// stays, and reconfiguring a running encoder costs a keyframe when nothing changes.
+			const before = this.#applied[role] ?? first;
+			const keys = (Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[]).filter(
+				(key) => before[key] !== wanted[key]
+			);
+			this.#applied[role] = wanted;
+			if (keys.length === 0) continue;
+			for (const key of keys) Object.assign(first, { [key]: wanted[key] });
 			try {
 				await sender.setParameters(parameters);
 			} catch {
