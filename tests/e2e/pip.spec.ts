@@ -21,8 +21,9 @@ test('"Picture in picture" floats the person speaking in a window of its own, an
 		ana!.evaluate(() => {
 			const pip = (window as { documentPictureInPicture?: { window: Window | null } })
 				.documentPictureInPicture?.window;
-			const video = pip?.document.querySelector('video') ?? document.pictureInPictureElement;
-			if (!(video instanceof (pip ?? window).HTMLVideoElement)) return undefined;
+			const video = (pip?.document.querySelector('video') ??
+				document.pictureInPictureElement) as HTMLVideoElement | null;
+			if (!video) return undefined;
 			return {
 				kind: pip ? 'document' : 'video',
 				caption: pip?.document.querySelector('p')?.textContent ?? '',
