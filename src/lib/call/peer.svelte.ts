@@ -11,9 +11,10 @@ import type { IceServer, SignalPayload } from '../protocol';
 import type { DataChannelName } from './data-channels';
 import { PeerChannels } from './peer-channels';
 import type { SendLimits } from './send-limits';
-import { SCALE_DOWN_AT, type SendLevel } from '../quality/adaptation';
+import type { SendLevel } from '../quality/adaptation';
+import { applyEncoding, encodingFor, type TransceiverRole } from './send-encodings';
 
-export type TransceiverRole = 'audio' | 'camera' | 'screen';
+export type { TransceiverRole };
 
 export type PeerState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -39,22 +40,6 @@ const TRANSCEIVERS: readonly TransceiverRole[] = ['audio', 'camera', 'screen'];
 /** How long ICE may stay 'disconnected' (a brief network wobble) before we restart it. */
 const DISCONNECTED_RESTART_MS = 4000;
 const STALE_AFTER_MS = 5000;
-
-function encodingFor(
-	role: TransceiverRole,
-	limits: SendLimits,
-	level: SendLevel
-): RTCRtpEncodingParameters {
-	if (role === 'audio') return { priority: 'high', networkPriority: 'high' };
-	if (role === 'screen') return { maxBitrate: limits.screenBitrate };
-	return {
-		maxBitrate: limits.cameraBitrate,
-		scaleResolutionDownBy: limits.cameraScaleDown * SCALE_DOWN_AT[level],
-		maxFramerate: limits.cameraFramerate,
-		// Audio only, for this person alone, when even a smaller picture is too much for the link.
-		active: level < 2
-	};
-}
 
 export class Peer {
 	readonly id: string;
@@ -284,25 +269,9 @@ export class Peer {
 		for (const role of TRANSCEIVERS) {
 			const sender = senders[role];
 			if (!sender) continue;
-			const parameters = sender.getParameters();
-			const [first] = parameters.encodings ?? [];
-			// Before the first negotiation a sender has no encodings to limit yet.
-			if (!first) continue;
 			const wanted = encodingFor(role, limits, this.#sendLevel);
-			// Only what we changed since the last time is written: a value set some other way
-			// stays, and reconfiguring a running encoder costs a keyframe when nothing changes.
-			const before = this.#applied[role] ?? first;
-			const keys = (Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[]).filter(
-				(key) => before[key] !== wanted[key]
-			);
-			this.#applied[role] = wanted;
-			if (keys.length === 0) continue;
-			for (const key of keys) Object.assign(first, { [key]: wanted[key] });
-			try {
-				await sender.setParameters(parameters);
-			} catch {
-				// A parameter this browser does not support must not break the call.
-			}
+			// Before the first negotiation a sender has no encodings to limit yet.
+			if (await applyEncoding(sender, wanted, this.#applied[role])) this.#applied[role] = wanted;
 		}
 	}
 

@@ -6,6 +6,7 @@
  * pocket should not spend its battery on them.
  */
 import { createContext } from 'svelte';
+import { on } from 'svelte/events';
 import { SvelteMap } from 'svelte/reactivity';
 import type { Mesh } from '../call/mesh.svelte';
 import type { Peer } from '../call/peer.svelte';
@@ -28,10 +29,8 @@ export class CallQuality {
 	constructor(session: RoomSession, mesh: Mesh) {
 		this.#session = session;
 		this.#mesh = mesh;
-		const onVisibility = () => this.#schedule();
-		document.addEventListener('visibilitychange', onVisibility);
 		this.#stop = [
-			() => document.removeEventListener('visibilitychange', onVisibility),
+			on(document, 'visibilitychange', () => this.#schedule()),
 			mesh.onMessage('quality', (peer, data) => this.#receive(peer, data)),
 			mesh.onChannelOpen('quality', (peer) => this.#greet(peer))
 		];
