@@ -7,6 +7,7 @@ import { benchBundle } from './bundle.ts';
 import { benchCall } from './call.ts';
 import { filesBenchmark } from './files.ts';
 import { loadBenchmark } from './load.ts';
+import { qualityBenchmark } from './quality.ts';
 
 export interface Benchmark {
 	name: string;
@@ -28,6 +29,7 @@ const printing = (name: string, deadlineSeconds: number, run: () => Promise<void
 const all: Benchmark[] = [
 	printing('First-load size', 120, benchBundle),
 	printing('Calls', 900, benchCall),
+	qualityBenchmark,
 	filesBenchmark,
 	loadBenchmark
 ];
