@@ -69,6 +69,9 @@ async function dropcallRun(browser: Browser, url: string, people: number): Promi
 			browser.newContext({ permissions: ['camera', 'microphone'] })
 		)
 	);
+	// The first person records (collecting chunks rather than asking where to save), so the
+	// figure is the call with everything on: recording, and every page sampling its connections.
+	await contexts[0]!.addInitScript({ content: 'delete window.showSaveFilePicker' });
 	try {
 		const pages: Page[] = [];
 		for (const [index, context] of contexts.entries()) {
@@ -82,6 +85,8 @@ async function dropcallRun(browser: Browser, url: string, people: number): Promi
 			await page.getByRole('button', { name: 'Join' }).click();
 			await page.getByRole('button', { name: 'Leave' }).waitFor();
 		}
+		await pages[0]!.getByRole('button', { name: 'Record', exact: true }).click();
+		await pages[0]!.getByRole('button', { name: 'Stop recording' }).waitFor();
 		const last = pages.at(-1)!;
 		return await measure(
 			last,

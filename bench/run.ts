@@ -10,6 +10,7 @@ import { filesBenchmark } from './files.ts';
 import { filesSealedBenchmark } from './files-sealed.ts';
 import { loadBenchmark } from './load.ts';
 import { reloadBenchmark } from './reload.ts';
+import { qualityBenchmark } from './quality.ts';
 
 export interface Benchmark {
 	name: string;
@@ -31,6 +32,7 @@ const printing = (name: string, deadlineSeconds: number, run: () => Promise<void
 const all: Benchmark[] = [
 	printing('First-load size', 120, benchBundle),
 	printing('Calls', 900, benchCall),
+	qualityBenchmark,
 	filesBenchmark,
 	filesSealedBenchmark,
 	loadBenchmark,

@@ -35,7 +35,7 @@ async function scan(page: Page, screen: string, findings: Finding[], label: stri
 
 for (const language of ['en', 'ko'] as const) {
 	test(`every screen passes axe, light and dark: ${language}`, async ({ browser }) => {
-		test.setTimeout(180_000);
+		test.setTimeout(360_000);
 		const t = catalogs[language];
 		const locale = language === 'en' ? 'en-US' : 'ko-KR';
 		const findings: Finding[] = [];
@@ -61,6 +61,11 @@ for (const language of ['en', 'ko'] as const) {
 			locale,
 			viewport: { width: 360, height: 740 }
 		});
+		// A recording that downloads at the end, rather than asking where to save through a
+		// file picker a test cannot answer.
+		await guestContext.addInitScript(() => {
+			delete (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+		});
 		const guest = await guestContext.newPage();
 		await guest.goto(link);
 		await guest.getByRole('textbox', { name: t.your_name }).fill('Bo');
@@ -80,6 +85,27 @@ for (const language of ['en', 'ko'] as const) {
 		await expect(host.getByRole('dialog', { name: t.shortcuts_title })).toBeVisible();
 		await scan(host, 'shortcuts dialog', findings, language);
 		await host.keyboard.press('Escape');
+
+		// The connection's figures, over the tiles, and someone recording.
+		await guest.getByRole('button', { name: t.more_controls, exact: true }).click();
+		await guest.getByRole('button', { name: t.record, exact: true }).click();
+		await expect(
+			host
+				.getByRole('figure', { name: 'Bo', exact: true })
+				.getByRole('img', { name: t.recording_mark })
+		).toBeVisible();
+		const mark = host
+			.getByRole('figure', { name: 'Bo', exact: true })
+			.getByRole('button', { name: t.quality_good });
+		await expect(mark).toBeVisible({ timeout: 20_000 });
+		await mark.click();
+		await expect(
+			host.getByRole('dialog', { name: t.quality_figures_title!.replace('{name}', 'Bo') })
+		).toBeVisible();
+		await scan(host, 'connection figures and recording', findings, language);
+		await host.keyboard.press('Escape');
+		await guest.getByRole('button', { name: t.more_controls, exact: true }).click();
+		await guest.getByRole('button', { name: t.stop_recording, exact: true }).click();
 
 		await guest.getByRole('button', { name: t.more_controls, exact: true }).click();
 		await expect(guest.getByRole('group', { name: t.more_controls })).toBeVisible();

@@ -30,7 +30,7 @@ async function chooseWord(drawer: Page, guessers: Page[]): Promise<string> {
 		}
 	}
 	await choices.nth(index).click();
-	await expect(drawer.getByText('Only you see the word.')).toBeVisible();
+	await expect(drawer.getByRole('main').getByText('Only you see the word.')).toBeVisible();
 	return offered[index]!;
 }
 
@@ -94,7 +94,7 @@ test('a full game: turns rotate, the word stays secret, guesses score, everyone 
 	await ana.getByRole('button', { name: 'Start game' }).click();
 	for (const page of [bo, chul]) {
 		await expect(board(page)).toBeVisible();
-		await expect(page.getByText('Ana is choosing a word…')).toBeVisible();
+		await expect(page.getByRole('main').getByText('Ana is choosing a word…')).toBeVisible();
 	}
 
 	// Round 1: Ana draws, Bo and Chul guess.
@@ -102,7 +102,7 @@ test('a full game: turns rotate, the word stays secret, guesses score, everyone 
 	for (const page of [ana, bo, chul]) {
 		await expect(page.getByRole('heading', { name: 'Round 1 of 3' })).toBeVisible();
 	}
-	await expect(bo.getByText('What is Ana drawing?')).toBeVisible();
+	await expect(bo.getByRole('main').getByText('What is Ana drawing?')).toBeVisible();
 	await drawLine(ana, [0.2, 0.3], [0.8, 0.6]);
 	await expect.poll(() => inkAt(bo, 0.5, 0.45)).toBe(true);
 	await expect.poll(() => inkAt(chul, 0.5, 0.45)).toBe(true);
@@ -116,20 +116,20 @@ test('a full game: turns rotate, the word stays secret, guesses score, everyone 
 	expect(await shows(bo, first)).toBe(false);
 	expect(await shows(chul, first)).toBe(false);
 	await guess(bo, `${first}x`);
-	await expect(bo.getByText('close!', { exact: true })).toBeVisible();
+	await expect(bo.getByRole('main').getByText('close!', { exact: true })).toBeVisible();
 	await expect(ana.getByRole('list', { name: 'Guesses' })).toContainText(`${first}x`);
-	await expect(chul.getByText('close!', { exact: true })).toHaveCount(0);
+	await expect(chul.getByRole('main').getByText('close!', { exact: true })).toHaveCount(0);
 	await screenshot(ana, 'game-drawer-desktop');
 	await screenshot(bo, 'game-guesser-phone');
 
 	await guess(bo, first.toUpperCase());
-	await expect(bo.getByText('You got it!')).toBeVisible();
-	await expect(chul.getByText('You got it!')).toHaveCount(0);
+	await expect(bo.getByRole('main').getByText('You got it!')).toBeVisible();
+	await expect(chul.getByRole('main').getByText('You got it!')).toHaveCount(0);
 	expect(await shows(chul, first)).toBe(false);
 	await guess(chul, first);
 	for (const page of [ana, bo, chul]) {
-		await expect(page.getByText('The word was')).toContainText(first);
-		await expect(page.getByText('Everyone guessed it!')).toBeVisible();
+		await expect(page.getByRole('main').getByText('The word was')).toContainText(first);
+		await expect(page.getByRole('main').getByText('Everyone guessed it!')).toBeVisible();
 	}
 	const afterFirst = await scores(ana);
 	expect(afterFirst).toHaveLength(3);
@@ -148,11 +148,11 @@ test('a full game: turns rotate, the word stays secret, guesses score, everyone 
 	await drawLine(bo, [0.3, 0.2], [0.6, 0.8]);
 	await expect.poll(() => inkAt(ana, 0.45, 0.5)).toBe(true);
 	await guess(ana, second);
-	await expect(ana.getByText('You got it!')).toBeVisible();
+	await expect(ana.getByRole('main').getByText('You got it!')).toBeVisible();
 	await screenshot(bo, 'game-drawer-phone');
 	await screenshot(ana, 'game-guesser-desktop');
 	await guess(chul, second);
-	await expect(bo.getByText('The word was')).toContainText(second);
+	await expect(bo.getByRole('main').getByText('The word was')).toContainText(second);
 
 	// Round 3: Chul draws; once everyone has drawn, the game names the winner everywhere.
 	const third = await chooseWord(chul, [ana, bo]);
@@ -199,15 +199,15 @@ test('a Korean starter plays in Korean, and a drawer who leaves ends the round',
 	for (const text of await choices.allInnerTexts()) expect(text.trim()).toMatch(/^[가-힣 ]+$/);
 	const word = (await choices.first().innerText()).trim();
 	await choices.first().click();
-	await expect(ana.getByText('단어는 나에게만 보입니다.')).toBeVisible();
-	await expect(bo.getByText(/· Korean$/)).toBeVisible();
+	await expect(ana.getByRole('main').getByText('단어는 나에게만 보입니다.')).toBeVisible();
+	await expect(bo.getByRole('main').getByText(/· Korean$/)).toBeVisible();
 	await guess(bo, word);
-	await expect(bo.getByText('You got it!')).toBeVisible();
+	await expect(bo.getByRole('main').getByText('You got it!')).toBeVisible();
 
 	// Ana leaves mid-round: her round ends, and the game goes on without her.
 	await ana.getByRole('button', { name: '나가기' }).click();
 	for (const page of [bo, chul]) {
-		await expect(page.getByText('Ana left, so the round is over.')).toBeVisible();
+		await expect(page.getByRole('main').getByText('Ana left, so the round is over.')).toBeVisible();
 		await expect(
 			page.getByRole('table', { name: 'Scores' }).getByRole('rowheader', { name: /Ana.*left/ })
 		).toBeVisible();
@@ -215,7 +215,7 @@ test('a Korean starter plays in Korean, and a drawer who leaves ends the round',
 	const next = bo.getByRole('group', { name: 'Words to choose from' }).getByRole('button');
 	await expect(next).toHaveCount(3, { timeout: 15_000 });
 	for (const text of await next.allInnerTexts()) expect(text.trim()).toMatch(/^[가-힣 ]+$/);
-	await expect(chul.getByText('Bo is choosing a word…')).toBeVisible();
+	await expect(chul.getByRole('main').getByText('Bo is choosing a word…')).toBeVisible();
 	await expect(chul.getByRole('heading', { name: 'Round 2 of 3' })).toBeVisible();
 	expect(await scores(chul)).toEqual(await scores(bo));
 

@@ -148,7 +148,7 @@ test('one hostile peer cannot break chat, board or game for the others', async (
 	// Game: Ana starts and hosts. Mallory forges the host's state: the game's end, and a
 	// version at the end of time.
 	await ana.getByRole('button', { name: 'Start game' }).click();
-	await expect(bo.getByText('Ana is choosing a word…')).toBeVisible();
+	await expect(bo.getByRole('main').getByText('Ana is choosing a word…')).toBeVisible();
 	const received = await mallory.evaluate(() =>
 		Object.keys((window as unknown as { hostile: Hostile }).hostile.lastReceived)
 	);
@@ -185,14 +185,14 @@ test('one hostile peer cannot break chat, board or game for the others', async (
 	await expect(choices).toHaveCount(3);
 	const word = (await choices.first().innerText()).trim();
 	await choices.first().click();
-	await expect(bo.getByText('What is Ana drawing?')).toBeVisible();
+	await expect(bo.getByRole('main').getByText('What is Ana drawing?')).toBeVisible();
 	await drawLine(ana, [0.3, 0.7], [0.7, 0.7]);
 	await expect.poll(() => inkAt(bo, 0.5, 0.7)).toBe(true);
 	expect(await inkAt(bo, 0.5, 0.1)).toBe(false);
 	const guessBox = bo.getByRole('textbox', { name: 'Your guess' });
 	await guessBox.fill(word);
 	await guessBox.press('Enter');
-	await expect(bo.getByText('You got it!')).toBeVisible();
+	await expect(bo.getByRole('main').getByText('You got it!')).toBeVisible();
 	await expect(board(bo)).toBeVisible();
 
 	// And chat goes on after all of it.

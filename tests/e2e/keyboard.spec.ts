@@ -10,6 +10,23 @@ async function tabTo(page: Page, target: Locator, maxPresses = 40) {
 	throw new Error(`Tab never reached ${target}`);
 }
 
+/**
+ * Moves along the call's toolbar with the arrow keys: the toolbar is one Tab stop (WAI-ARIA
+ * toolbar pattern), so Tab reaches it and Right moves within it.
+ */
+async function toolbarTo(page: Page, target: Locator, maxPresses = 20) {
+	const toolbar = page.getByRole('toolbar', { name: 'Call controls' });
+	for (let presses = 0; presses < 40; presses++) {
+		if (await toolbar.evaluate((element) => element.contains(document.activeElement))) break;
+		await page.keyboard.press('Tab');
+	}
+	for (let presses = 0; presses < maxPresses; presses++) {
+		if (await target.evaluate((element) => element === document.activeElement)) return;
+		await page.keyboard.press('ArrowRight');
+	}
+	throw new Error(`The arrow keys never reached ${target}`);
+}
+
 /** The keyboard focus is shown: an outline a person can see. */
 async function expectFocusRing(target: Locator) {
 	await expect(target).toBeFocused();
@@ -45,14 +62,14 @@ test('a whole call from the keyboard: join, mute both ways, chat, leave', async 
 	await expect(microphone).toHaveAttribute('aria-pressed', 'false');
 	await expect(liveRegion(page)).toContainText('Your microphone is off');
 	await expect(liveRegion(host)).toContainText('Kim muted their microphone');
-	await tabTo(page, microphone);
+	await toolbarTo(page, microphone);
 	await expectFocusRing(microphone);
 	await page.keyboard.press('Space');
 	await expect(microphone).toHaveAttribute('aria-pressed', 'true');
 	await expect(liveRegion(host)).toContainText('Kim turned their microphone on');
 
 	const chat = page.getByRole('button', { name: /^Chat/ });
-	await tabTo(page, chat);
+	await toolbarTo(page, chat);
 	await page.keyboard.press('Enter');
 	await expect(chat).toHaveAttribute('aria-expanded', 'true');
 	const message = page.getByRole('textbox', { name: 'Message' });
@@ -66,8 +83,9 @@ test('a whole call from the keyboard: join, mute both ways, chat, leave', async 
 	await page.keyboard.press('Control+d');
 	await expect(microphone).toHaveAttribute('aria-pressed', 'false');
 
+	// Back in the toolbar Tab returns to the control last used (Chat); Right goes on to Leave.
 	const leave = page.getByRole('button', { name: 'Leave' });
-	await tabTo(page, leave);
+	await toolbarTo(page, leave);
 	await page.keyboard.press('Enter');
 	await expect(page.getByRole('button', { name: 'Rejoin' })).toBeVisible();
 	await expect(liveRegion(host)).toContainText('Kim left the call');
@@ -79,7 +97,7 @@ test('? opens the shortcuts dialog, Escape closes it and focus goes back', async
 	await createRoom(page, { name: 'Ana' });
 	await page.getByRole('button', { name: 'Join' }).click();
 	const camera = page.getByRole('button', { name: 'Camera', exact: true });
-	await tabTo(page, camera);
+	await toolbarTo(page, camera);
 	await page.keyboard.press('Shift+Slash');
 	const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
 	await expect(dialog).toBeVisible();
@@ -101,7 +119,7 @@ test('? opens the shortcuts dialog, Escape closes it and focus goes back', async
 
 	// The same dialog from a button, for those who would never guess "?".
 	const button = page.getByRole('button', { name: 'Shortcuts' });
-	await tabTo(page, button);
+	await toolbarTo(page, button);
 	await page.keyboard.press('Enter');
 	await expect(dialog).toBeVisible();
 	await page.keyboard.press('Escape');

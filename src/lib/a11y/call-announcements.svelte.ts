@@ -8,6 +8,7 @@ import { m } from '../paraglide/messages.js';
 import type { LocalMedia } from '../call/local-media.svelte';
 import type { ChatLog } from '../chat/chat-log.svelte';
 import type { Hands } from '../hands/hands.svelte';
+import type { Recordings } from '../recording/recordings.svelte';
 import type { PeerInfo } from '../protocol';
 import type { RoomSession } from '../room/session.svelte';
 import type { Announcer } from './announcer.svelte';
@@ -21,9 +22,17 @@ interface CallParts {
 	local: LocalMedia;
 	chat: ChatLog;
 	hands: Hands;
+	recordings: Recordings;
 }
 
-export function announceCallEvents({ announcer, session, local, chat, hands }: CallParts) {
+export function announceCallEvents({
+	announcer,
+	session,
+	local,
+	chat,
+	hands,
+	recordings
+}: CallParts) {
 	const say = (text: string) => announcer.announce(text);
 	const nameOf = (peerId: string) =>
 		session.peers.find((peer) => peer.id === peerId)?.name ?? m.someone();
@@ -56,6 +65,14 @@ export function announceCallEvents({ announcer, session, local, chat, hands }: C
 	const stops = [
 		session.onPresence(presenceChanged),
 		hands.onRaised((peerId) => say(m.announce_hand_raised({ name: nameOf(peerId) }))),
+		recordings.onChanged((peerId, isRecording) => {
+			const name = nameOf(peerId);
+			say(
+				isRecording
+					? m.announce_recording_started({ name })
+					: m.announce_recording_stopped({ name })
+			);
+		}),
 		chat.onReceived((message) => {
 			if (chat.isOpen) return; // the open chat's log reads it out
 			const text =
@@ -73,6 +90,19 @@ export function announceCallEvents({ announcer, session, local, chat, hands }: C
 					say(isMuted ? m.announce_your_mic_off() : m.announce_your_mic_on());
 				}
 				wasMuted = isMuted;
+			});
+			let wasRecording = false;
+			$effect(() => {
+				const isRecording = recordings.isMineRecording;
+				if (isRecording !== wasRecording) {
+					say(
+						isRecording ? m.announce_your_recording_started() : m.announce_your_recording_saved()
+					);
+				}
+				wasRecording = isRecording;
+			});
+			$effect(() => {
+				if (recordings.error) say(recordings.error);
 			});
 			$effect(() => {
 				if (session.status === 'reconnecting') say(m.connection_lost());

@@ -11,8 +11,10 @@ import type { IceServer, IceTransportPolicy, SignalPayload } from '../protocol';
 import type { DataChannelName } from './data-channels';
 import { PeerChannels } from './peer-channels';
 import type { SendLimits } from './send-limits';
+import type { SendLevel } from '../quality/adaptation';
+import { applyEncoding, encodingFor, type TransceiverRole } from './send-encodings';
 
-export type TransceiverRole = 'audio' | 'camera' | 'screen';
+export type { TransceiverRole };
 
 export type PeerState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -39,16 +41,6 @@ const TRANSCEIVERS: readonly TransceiverRole[] = ['audio', 'camera', 'screen'];
 /** How long ICE may stay 'disconnected' (a brief network wobble) before we restart it. */
 const DISCONNECTED_RESTART_MS = 4000;
 const STALE_AFTER_MS = 5000;
-
-function encodingFor(role: TransceiverRole, limits: SendLimits): RTCRtpEncodingParameters {
-	if (role === 'audio') return { priority: 'high', networkPriority: 'high' };
-	if (role === 'screen') return { maxBitrate: limits.screenBitrate };
-	return {
-		maxBitrate: limits.cameraBitrate,
-		scaleResolutionDownBy: limits.cameraScaleDown,
-		maxFramerate: limits.cameraFramerate
-	};
-}
 
 export class Peer {
 	readonly id: string;
@@ -80,6 +72,9 @@ export class Peer {
 		screen: null
 	};
 	#limits: SendLimits;
+	#sendLevel: SendLevel = 0;
+	/** What #applyLimits last asked of each sender, so it changes only what changed since. */
+	#applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>> = {};
 
 	constructor(options: PeerOptions) {
 		this.id = options.remoteId;
@@ -107,9 +102,11 @@ export class Peer {
 			for (const role of TRANSCEIVERS) {
 				// Starting with the track (rather than replacing it in later) lets the encoder start
 				// the moment the connection is up.
+				const encoding = encodingFor(role, options.limits, this.#sendLevel);
+				this.#applied[role] = encoding;
 				pc.addTransceiver(this.#tracks[role] ?? (role === 'audio' ? 'audio' : 'video'), {
 					direction: 'sendrecv',
-					sendEncodings: [encodingFor(role, options.limits)]
+					sendEncodings: [encoding]
 				});
 			}
 			this.#openChannels();
@@ -173,6 +170,16 @@ export class Peer {
 
 	async setLimits(limits: SendLimits): Promise<void> {
 		this.#limits = limits;
+		await this.#applyLimits();
+	}
+
+	/** How much of our video this person gets: see quality/adaptation.ts. */
+	get sendLevel(): SendLevel {
+		return this.#sendLevel;
+	}
+
+	async setSendLevel(level: SendLevel): Promise<void> {
+		this.#sendLevel = level;
 		await this.#applyLimits();
 	}
 
@@ -264,20 +271,9 @@ export class Peer {
 		for (const role of TRANSCEIVERS) {
 			const sender = senders[role];
 			if (!sender) continue;
-			const parameters = sender.getParameters();
-			const [first] = parameters.encodings ?? [];
+			const wanted = encodingFor(role, limits, this.#sendLevel);
 			// Before the first negotiation a sender has no encodings to limit yet.
-			if (!first) continue;
-			const wanted = encodingFor(role, limits);
-			const keys = Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[];
-			// Reconfiguring a running encoder costs a keyframe; skip when nothing changes.
-			if (keys.every((key) => first[key] === wanted[key])) continue;
-			Object.assign(first, wanted);
-			try {
-				await sender.setParameters(parameters);
-			} catch {
-				// A parameter this browser does not support must not break the call.
-			}
+			if (await applyEncoding(sender, wanted, this.#applied[role])) this.#applied[role] = wanted;
 		}
 	}
 

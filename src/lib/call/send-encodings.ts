@@ -1,0 +1,53 @@
+/**
+ * The encoding each sender of one connection is asked for: the room's send limits for its
+ * size (send-limits.ts), and for the camera what quality adaptation allows this one person
+ * (quality/adaptation.ts).
+ */
+import { SCALE_DOWN_AT, type SendLevel } from '../quality/adaptation';
+import type { SendLimits } from './send-limits';
+
+export type TransceiverRole = 'audio' | 'camera' | 'screen';
+
+export function encodingFor(
+	role: TransceiverRole,
+	limits: SendLimits,
+	level: SendLevel
+): RTCRtpEncodingParameters {
+	if (role === 'audio') return { priority: 'high', networkPriority: 'high' };
+	if (role === 'screen') return { maxBitrate: limits.screenBitrate };
+	return {
+		maxBitrate: limits.cameraBitrate,
+		scaleResolutionDownBy: limits.cameraScaleDown * SCALE_DOWN_AT[level],
+		maxFramerate: limits.cameraFramerate,
+		// Audio only, for this person alone, when even a smaller picture is too much for the link.
+		active: level < 2
+	};
+}
+
+/**
+ * Writes to the sender only the keys of `wanted` that differ from `before` (what we last asked
+ * for; the sender's own values the first time): a value set some other way stays, and
+ * reconfiguring a running encoder costs a keyframe when nothing changes. False when the sender
+ * has no encoding yet (before the first negotiation), so the caller tries again later.
+ */
+export async function applyEncoding(
+	sender: RTCRtpSender,
+	wanted: RTCRtpEncodingParameters,
+	before: RTCRtpEncodingParameters | undefined
+): Promise<boolean> {
+	const parameters = sender.getParameters();
+	const [first] = parameters.encodings ?? [];
+	if (!first) return false;
+	const current = before ?? first;
+	const keys = (Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[]).filter(
+		(key) => current[key] !== wanted[key]
+	);
+	if (keys.length === 0) return true;
+	for (const key of keys) Object.assign(first, { [key]: wanted[key] });
+	try {
+		await sender.setParameters(parameters);
+	} catch {
+		// A parameter this browser does not support must not break the call.
+	}
+	return true;
+}
