@@ -125,6 +125,8 @@ test('the server never sees a chat message, the room secret, or a sealed file an
 		expect(server.sawText('Recorded Ana')).toBe(true);
 		expect(server.sawText(secret)).toBe(false);
 		expect(server.sawText(marker)).toBe(false);
+		// It read the sealed file's bytes, sealing adding to them, and found no marker in them.
+		expect(server.bodyBytes()).toBeGreaterThan(`the file says ${marker}`.length);
 		// Nor, in any request line, header, body or packet, the room secret the link carries.
 		expect(roomSecret).toMatch(/^[A-Za-z0-9_-]{22}$/);
 		expect(new URL(bo.url()).hash).toBe(`#${roomSecret}`);

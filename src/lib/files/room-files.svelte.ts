@@ -72,10 +72,13 @@ export class RoomFiles {
 		};
 		const onRemoved: ServerToClient['file:removed'] = ({ id, reason }) => {
 			const lost = this.files.find((file) => file.id === id);
+			// Named as the list showed it: a sealed file's real name is known only here.
+			const lostName = lost && this.#details.shown(lost).name;
 			this.files = this.files.filter((file) => file.id !== id);
 			// Nobody deleted it: say why it vanished from the list.
-			if (lost && reason === 'server-lost')
-				this.error = m.file_lost_with_server({ name: lost.name });
+			if (lostName !== undefined && reason === 'server-lost') {
+				this.error = m.file_lost_with_server({ name: lostName });
+			}
 		};
 		socket.on('file:added', onAdded);
 		socket.on('file:removed', onRemoved);
