@@ -18,7 +18,7 @@ import { staticApp } from './static-app.ts';
 import { setQuiet } from './log.ts';
 import type { RoomRegistry } from './registry.ts';
 import { MemoryRegistry } from './rooms.ts';
-import { attachSignaling, type DropcallServer } from './signaling.ts';
+import { attachSignaling, heedGoingAway, type DropcallServer } from './signaling.ts';
 import { trimConnections } from './socket-options.ts';
 
 export interface Dropcall {
@@ -84,7 +84,9 @@ export function createDropcall(
 		...(cluster ? { adapter: cluster.adapter } : {})
 	});
 	cluster?.attach(io);
-	// First, so its checks run before any other module's handlers see an event.
+	// Before the guard: a page going away closes its connection right after saying so.
+	heedGoingAway(io);
+	// First of the checks, so they run before any other module's handlers see an event.
 	guard.attach(io);
 	trimConnections(io);
 	const files = attachFiles({

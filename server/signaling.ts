@@ -91,6 +91,23 @@ export type FileJoinDetails = (
 	peerId: string
 ) => { fileToken: string; files: FileInfo[] } | Promise<{ fileToken: string; files: FileInfo[] }>;
 
+/**
+ * Notes a page's room:away the moment it arrives, before any other middleware. A page says it
+ * as it unloads and its connection closes right behind it, often in the same read: the close
+ * is handled at once, while the event waits for the rate limiter's answer, and Socket.IO drops
+ * an event whose connection has closed meanwhile. Noted any later, a reload lost its seat.
+ * Setting one flag on one's own connection needs no limit; the event is still counted after.
+ */
+export function heedGoingAway(io: DropcallServer): void {
+	io.on('connection', (socket) => {
+		socket.data.mayReturn = false;
+		socket.use(([event], next) => {
+			if (event === 'room:away') socket.data.mayReturn = true;
+			next();
+		});
+	});
+}
+
 export function attachSignaling(
 	io: DropcallServer,
 	registry: RoomRegistry,
@@ -161,7 +178,6 @@ export function attachSignaling(
 		socket.data.roomId = undefined;
 		socket.data.peerId = undefined;
 		socket.data.lastSeenAt = Date.now();
-		socket.data.mayReturn = false;
 		socket.conn.on('packet', () => {
 			socket.data.lastSeenAt = Date.now();
 		});
@@ -240,10 +256,10 @@ export function attachSignaling(
 			});
 		});
 
+		// The flag itself is set as the event arrives (heedGoingAway); this only answers.
 		socket.on('room:away', (ack: unknown) => {
 			const answer = answerer<object>(ack);
 			if (!socket.data.roomId) return answer({ ok: false, error: notInRoom });
-			socket.data.mayReturn = true;
 			answer({ ok: true });
 		});
 
