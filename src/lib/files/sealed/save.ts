@@ -14,6 +14,12 @@ import { HEADER_BYTES, plainBytesOf, RECORD_BYTES, TamperedError } from './recor
 
 /** How long a freshly opened page waits for its new service worker to take it over. */
 const WORKER_WAIT_MS = 3000;
+/**
+ * How long a download's frame stays after the worker has sent the last byte. The worker can
+ * finish a small file before the browser has turned the frame's response into a download, and
+ * removing the frame then cancels it: a small file's download silently never started.
+ */
+const FRAME_KEPT_MS = 30_000;
 
 export type SaveOutcome = 'done' | 'tampered' | 'network' | 'failed' | 'cancelled';
 
@@ -61,12 +67,12 @@ function viaWorker(worker: ServiceWorker, save: SealedSave): Promise<SaveOutcome
 			if (outcome.type === 'ready') {
 				// A navigation, not <a download>: Chromium sends download-attribute requests
 				// past the service worker (crbug.com/468227). The worker's answer is an
-				// attachment, so the frame never shows anything; it goes when the download ends.
+				// attachment, so the frame never shows anything; it goes a while after the end.
 				frame.src = `${SEALED_DOWNLOADS_PATH}/${ticket}`;
 				return;
 			}
 			channel.port1.close();
-			frame.remove();
+			setTimeout(() => frame.remove(), FRAME_KEPT_MS);
 			resolve(
 				outcome.type === 'done' ? 'done' : outcome.reason === 'tampered' ? 'tampered' : 'failed'
 			);
