@@ -54,6 +54,10 @@ test('a whole call from the keyboard: join, mute both ways, chat, leave', async 
 	await page.keyboard.type('Kim');
 	await page.keyboard.press('Enter');
 
+	// In the call, as a person sees it: the join screen has a Microphone button of its own,
+	// and its name field (focused, so shortcuts are typing) may still be there a moment.
+	await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible();
+	await expect(page.getByRole('textbox', { name: 'Your name' })).toHaveCount(0);
 	const microphone = page.getByRole('button', { name: 'Microphone', exact: true });
 	await expect(microphone).toHaveAttribute('aria-pressed', 'true');
 	// Like the button, the shortcut waits out the join's own work on the microphone.
