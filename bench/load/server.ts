@@ -13,7 +13,9 @@ export async function startLoadServer(
 	scratch: string,
 	signal: AbortSignal,
 	/** More settings: REDIS_URL and NODE_NAME for a process of a cluster. */
-	env: Record<string, string> = {}
+	env: Record<string, string> = {},
+	/** The server to run: Dropcall's, or the floor (bench/load/floor-server.ts). */
+	entry = join(root, 'server/index.ts')
 ) {
 	// The server needs a built app to start; the benchmark never asks for it.
 	const staticDir = join(scratch, 'static');
@@ -21,14 +23,7 @@ export async function startLoadServer(
 	await writeFile(join(staticDir, 'index.html'), '<!doctype html>');
 	const child = spawn(
 		process.execPath,
-		[
-			'--expose-gc',
-			'--import',
-			'tsx',
-			'--import',
-			join(import.meta.dirname, 'gc-hook.ts'),
-			join(root, 'server/index.ts')
-		],
+		['--expose-gc', '--import', 'tsx', '--import', join(import.meta.dirname, 'gc-hook.ts'), entry],
 		{
 			cwd: root,
 			env: {
