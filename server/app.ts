@@ -95,7 +95,8 @@ export function createDropcall(
 		io,
 		clock: options.clock,
 		freeBytes: options.freeBytes,
-		shared: cluster?.files
+		shared: cluster?.files,
+		ledger: cluster?.ledger
 	});
 	attachSignaling(io, registry, config, files.joinDetails);
 

@@ -17,6 +17,7 @@ import type { SharedFiles } from './cluster/files.ts';
 import type { Config } from './config.ts';
 import { cancelled, FileCatalogue } from './files/catalogue.ts';
 import { downloadRoute } from './files/downloads.ts';
+import type { FileLedger } from './files/ledger.ts';
 import { freeBytes, prepareUploadFolder, removeUploadFolder } from './files/folder.ts';
 import { SenderGrace } from './files/grace.ts';
 import { linkRoute } from './files/link-route.ts';
@@ -37,6 +38,8 @@ export interface FileStoreDependencies {
 	freeBytes?: (folder: string) => Promise<number>;
 	/** On several processes: the room's files on every process, and who holds each. */
 	shared?: SharedFiles | undefined;
+	/** On several processes: the storage limits counted in Redis; alone, in memory. */
+	ledger?: FileLedger | undefined;
 }
 
 export interface FileStore {
@@ -62,10 +65,11 @@ export function attachFiles({
 	io,
 	clock = systemClock,
 	freeBytes: measureFreeBytes = freeBytes,
-	shared
+	shared,
+	ledger
 }: FileStoreDependencies): FileStore {
 	const folder = prepareUploadFolder(config.uploadDir);
-	const catalogue = new FileCatalogue(folder.path, config, clock);
+	const catalogue = new FileCatalogue(folder.path, config, clock, ledger);
 	const tokens = new FileTokens(registry);
 	const isAway = (roomId: string, peerId: string) =>
 		registry.get(roomId)?.members.get(peerId)?.connectionId === null;

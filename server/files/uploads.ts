@@ -29,6 +29,12 @@ import {
 import { MeteredFileStore } from './store.ts';
 import { bearerToken, type FileTokens } from './tokens.ts';
 
+const ledgerAway: Refusal = {
+	status: 503,
+	code: 'try-again',
+	message: 'The server cannot reach its shared store right now; try again in a moment.'
+};
+
 export interface UploadRouteOptions {
 	folder: string;
 	limits: Limits;
@@ -100,7 +106,7 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 			// Checked again after the wait: the sender may have left meanwhile.
 			const member = tokens.resolve(context.token);
 			if (!member) throw new RefusalError(notAMember);
-			const reserved = catalogue.reserve(
+			const reserving = catalogue.reserve(
 				{
 					roomId: member.roomId,
 					peerId: member.peerId,
@@ -116,6 +122,10 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 				},
 				free
 			);
+			// A shared ledger (Redis) out of reach decided nothing: the client asks again.
+			const reserved = await Promise.resolve(reserving).catch(() => {
+				throw new RefusalError(ledgerAway);
+			});
 			if ('code' in reserved) throw new RefusalError(reserved);
 			return {};
 		},
