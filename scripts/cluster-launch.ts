@@ -93,6 +93,7 @@ backend dropcall
 	cookie DROPCALL_NODE insert indirect nocache httponly
 	option httpchk GET /healthz
 	http-check expect status 200
+	http-check disable-on-404
 	default-server inter 500ms fall 2 rise 2
 ${nodes.map((node) => `	server node${node.name} 127.0.0.1:${node.port} check cookie ${node.name}`).join('\n')}
 ${nodes

@@ -12,7 +12,7 @@ import {
 	type FileInfo,
 	type ProtocolError
 } from '../src/lib/protocol.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock, type Timer } from './clock.ts';
 import type { SharedFiles } from './cluster/files.ts';
 import type { Config } from './config.ts';
 import { cancelled, FileCatalogue } from './files/catalogue.ts';
@@ -53,6 +53,11 @@ export interface FileStore {
 	/** Where files are stored, for tests and the log. */
 	folder: string;
 	readonly fileCount: number;
+	/**
+	 * The first step of a graceful stop: refuses new uploads and waits for those under way to
+	 * finish, at most `timeoutMs`; whatever is still streaming then is cut off by stop().
+	 */
+	drain(timeoutMs: number): Promise<void>;
 	/** Waits for every deletion and removes the folder if this server made it. */
 	stop(): Promise<void>;
 }
@@ -150,7 +155,9 @@ export function attachFiles({
 		});
 	});
 
+	let isDraining = false;
 	const uploads = uploadRoute({
+		isDraining: () => isDraining,
 		folder: folder.path,
 		limits: config,
 		catalogue,
@@ -199,6 +206,16 @@ export function attachFiles({
 		},
 		get fileCount() {
 			return catalogue.fileCount;
+		},
+		async drain(timeoutMs) {
+			isDraining = true;
+			if (timeoutMs <= 0) return;
+			let timer: Timer | undefined;
+			await Promise.race([
+				catalogue.whenNoUploads(),
+				new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, timeoutMs)))
+			]);
+			clock.clearTimeout(timer);
 		},
 		async stop() {
 			grace.stop();

@@ -54,6 +54,8 @@ interface CatalogueEvents {
 	removed: [roomId: string, id: string];
 	/** An upload or a file left the catalogue, whatever it was. */
 	forgotten: [id: string];
+	/** The last upload in progress finished or went. */
+	idle: [];
 }
 
 export const cancelled = {
@@ -164,11 +166,11 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 					this.#ledger.released(pending.id);
 					return cancelled.senderLeft;
 				}
-				this.#uploads.delete(pending.id);
+				this.#forgetUpload(pending.id);
 				return this.#admit(pending, answer);
 			},
 			(error: unknown) => {
-				if (this.#uploads.get(pending.id) === pending) this.#uploads.delete(pending.id);
+				if (this.#uploads.get(pending.id) === pending) this.#forgetUpload(pending.id);
 				throw error;
 			}
 		);
@@ -190,7 +192,7 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 		const upload = this.#uploads.get(id);
 		if (!upload) return undefined;
 		this.#clock.clearTimeout(upload.idleTimer);
-		this.#uploads.delete(id);
+		this.#forgetUpload(id);
 		this.#ledger.finished(id);
 		const info: FileInfo = {
 			id,
@@ -223,7 +225,7 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 		this.#deletions.set(id, deletion);
 		this.#ledger.released(id);
 		if (upload) {
-			this.#uploads.delete(id);
+			this.#forgetUpload(id);
 			this.#clock.clearTimeout(upload.idleTimer);
 			upload.stop?.(why);
 		} else if (file) {
@@ -232,6 +234,17 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 		}
 		this.emit('forgotten', id);
 		return deletion;
+	}
+
+	/** Resolves once no upload is in progress: finished, refused, cancelled or abandoned. */
+	async whenNoUploads(): Promise<void> {
+		if (this.#uploads.size === 0) return;
+		await new Promise<void>((resolve) => this.once('idle', resolve));
+	}
+
+	#forgetUpload(id: string): void {
+		this.#uploads.delete(id);
+		if (this.#uploads.size === 0) this.emit('idle');
 	}
 
 	/** Resolves once a removal under way has deleted the file from disk. */

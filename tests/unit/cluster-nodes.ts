@@ -47,6 +47,7 @@ export async function startTestRedis(): Promise<TestRedis> {
 				host: '127.0.0.1',
 				redisUrl: server.url,
 				nodeName: name,
+				uploadDrainSeconds: 0,
 				...overrides
 			};
 			const cluster = await joinCluster(config);
