@@ -3,10 +3,10 @@
  * so uploads spread over processes add up against one MAX_ROOM_BYTES and one MAX_STORE_BYTES.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRoom } from './harness';
+import { createRoom, nextEvent } from './harness';
 import { randomBytes } from 'node:crypto';
 import { UPLOADS_PATH } from '../../src/lib/protocol';
-import { createUpload, join, upload } from './files-client';
+import { createUpload, join, streamingPatch, upload, write } from './files-client';
 import { startTestRedis, type TestRedis } from './cluster-nodes';
 
 const MiB = 2 ** 20;
@@ -162,4 +162,27 @@ describe('Redis restarted empty', () => {
 				.toBe(413);
 		}
 	);
+});
+
+describe('a process stopping gracefully', () => {
+	it('lets an upload under way finish, then leaves nothing of it in Redis', async () => {
+		const one = await redis.node('1', { ...limits, uploadDrainSeconds: 30 });
+		const two = await redis.node('2', limits);
+		const roomId = await createRoom(await one.client());
+		const ana = await join(one, roomId, 'Ana');
+		const bo = await join(two, roomId, 'Bo');
+		const { id } = await createUpload(one, ana.token, { size: 2 * MiB });
+		const patch = streamingPatch(one, ana.token, id!, { length: 2 * MiB });
+		await write(patch.request, randomBytes(MiB));
+		const stopping = one.dropcall.stop();
+		const lost = nextEvent(bo.socket, 'file:removed');
+		patch.request.end(randomBytes(MiB));
+		expect((await patch.response).status).toBe(204);
+		await stopping;
+		// Finished before the handover, so the handover took it along, telling everyone why.
+		expect(await lost).toEqual({ id, reason: 'server-lost' });
+		expect(await redis.client.hLen('dropcall:files')).toBe(0);
+		expect(await redis.client.hLen('dropcall:quota:entries')).toBe(0);
+		expect(await roomBytes(roomId)).toBe(0);
+	});
 });
