@@ -13,6 +13,7 @@ import {
 	checkDiskSpace,
 	checkNewUpload,
 	countedBytes,
+	storageFull,
 	type Limits,
 	type Usage
 } from '../files/limits.ts';
@@ -111,12 +112,6 @@ end
 return 'ok'
 `;
 
-const storageFull: Refusal = {
-	status: 507,
-	code: 'storage-full',
-	message: 'The server holds as many files as it can right now. Try again when some are gone.'
-};
-
 export class RedisLedger implements FileLedger {
 	readonly #client: CommandClient;
 	readonly #node: string;
@@ -124,10 +119,22 @@ export class RedisLedger implements FileLedger {
 	/** This process's reservations; undefined while Redis is deciding one. */
 	readonly #own = new Map<string, StoredEntry | undefined>();
 
+	/** Only the figures the script compares: the whole configuration holds secrets (TURN's). */
+	readonly #scriptLimits: Omit<Limits, 'minFreeBytes' | 'minStoredFileBytes'>;
+
 	constructor(client: CommandClient, node: string, limits: Limits) {
 		this.#client = client;
 		this.#node = node;
 		this.#limits = limits;
+		this.#scriptLimits = {
+			maxFileBytes: limits.maxFileBytes,
+			maxRoomBytes: limits.maxRoomBytes,
+			maxStoreBytes: limits.maxStoreBytes,
+			maxRoomFiles: limits.maxRoomFiles,
+			maxStoreFiles: limits.maxStoreFiles,
+			maxPendingBytesPerSeat: limits.maxPendingBytesPerSeat,
+			maxPendingBytesPerAddress: limits.maxPendingBytesPerAddress
+		};
 	}
 
 	async reserve(entry: LedgerEntry, freeBytes: number): Promise<Refusal | undefined> {
@@ -146,7 +153,7 @@ export class RedisLedger implements FileLedger {
 		try {
 			answer = await runScript(this.#client, reserveScript, {
 				entry: stored,
-				limits: this.#limits
+				limits: this.#scriptLimits
 			});
 		} catch (error) {
 			// It may or may not have reached Redis: the next restore settles it either way.
