@@ -6,9 +6,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort, startRedisServer, stopChild, until, type RedisServer } from './redis-launch.ts';
+
+export { freePort };
 
 export interface ClusterNode {
 	name: string;
@@ -59,38 +61,6 @@ export function missingBinaries(): string | undefined {
 	return `${missing.map(([binary]) => binary).join(' and ')} not found; install with: sudo apt-get install ${packages}`;
 }
 
-export function freePort(): Promise<number> {
-	return new Promise((resolvePort, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (await check().catch(() => false)) return;
-		await new Promise((done) => setTimeout(done, 100));
-	}
-	throw new Error(`${what} did not start within ${timeoutMs / 1000} s`);
-}
-
-function redisAnswers(port: number): Promise<boolean> {
-	return new Promise((answer) => {
-		const socket = createConnection(port, '127.0.0.1');
-		socket.once('error', () => answer(false));
-		socket.once('connect', () => socket.write('PING\r\n'));
-		socket.once('data', (data) => {
-			answer(data.toString().startsWith('+PONG'));
-			socket.destroy();
-		});
-	});
-}
-
 async function isHealthy(url: string): Promise<boolean> {
 	const response = await fetch(`${url}/healthz`);
 	return response.ok;
@@ -123,6 +93,7 @@ backend dropcall
 	cookie DROPCALL_NODE insert indirect nocache httponly
 	option httpchk GET /healthz
 	http-check expect status 200
+	http-check disable-on-404
 	default-server inter 500ms fall 2 rise 2
 ${nodes.map((node) => `	server node${node.name} 127.0.0.1:${node.port} check cookie ${node.name}`).join('\n')}
 ${nodes
@@ -158,18 +129,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
 		return child;
 	};
 
-	const redisPort = await freePort();
-	const redisUrl = `redis://127.0.0.1:${redisPort}`;
+	let redisServer: RedisServer | undefined;
 	const startRedis = async () => {
-		const child = track(
-			spawn(
-				'redis-server',
-				['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-				{ cwd: folder, stdio: output }
-			)
-		);
-		await until('redis-server', () => redisAnswers(redisPort));
-		return child;
+		redisServer = await startRedisServer({ folder, isVerbose: options.isVerbose, track });
+		return redisServer.url;
 	};
 
 	const startNode = async (name: string, port: number, uploadDir: string) => {
@@ -182,7 +145,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
 					...process.env,
 					PORT: String(port),
 					HOST: '127.0.0.1',
-					REDIS_URL: redisUrl,
+					REDIS_URL: redisServer!.url,
 					NODE_NAME: name,
 					UPLOAD_DIR: uploadDir,
 					TRUST_PROXY: '1',
@@ -197,7 +160,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
 	};
 
 	try {
-		let redis = await startRedis();
+		const redisUrl = await startRedis();
 		const nodes: ClusterNode[] = [];
 		for (let index = 1; index <= count; index += 1) {
 			const name = String(index);
@@ -213,19 +176,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
 		const proxy = track(spawn('haproxy', ['-db', '-f', configPath], { stdio: output }));
 		await until('haproxy', () => isHealthy(proxyUrl));
 
-		const stopChild = async (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => {
-			if (child.exitCode !== null || child.signalCode !== null) return;
-			const exited = new Promise((done) => child.once('exit', done));
-			child.kill(signal);
-			const timer = setTimeout(() => child.kill('SIGKILL'), 6000);
-			await exited;
-			clearTimeout(timer);
-		};
 		return {
 			proxyUrl,
 			redisUrl,
 			get redis() {
-				return redis;
+				return redisServer!.process;
 			},
 			nodes,
 			folder,
@@ -234,14 +189,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
 				node.process = await startNode(node.name, node.port, node.uploadDir);
 			},
 			async restartRedis(whileDown) {
-				await stopChild(redis, 'SIGKILL');
+				await redisServer!.kill();
 				await whileDown?.();
-				redis = await startRedis();
+				await redisServer!.start();
 			},
 			async stop() {
 				await stopChild(proxy);
 				await Promise.all(nodes.map((node) => stopChild(node.process)));
-				await stopChild(redis);
+				await redisServer!.stop();
 				process.off('exit', killAll);
 				rmSync(folder, { recursive: true, force: true });
 			}

@@ -12,7 +12,8 @@ import {
 	notFound,
 	securityHeaders,
 	shareTargetFallback,
-	type Handler
+	type Handler,
+	type ServingState
 } from './http.ts';
 import { staticApp } from './static-app.ts';
 import { setQuiet } from './log.ts';
@@ -28,8 +29,8 @@ export interface Dropcall {
 	/** The HTTP routes; `next` runs when none of them answers (Vite's dev server, or a 404). */
 	handle: (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 	/**
-	 * Tells every client the server is stopping, ends every room (deleting every shared file)
-	 * and closes Socket.IO.
+	 * Lets uploads under way finish (at most UPLOAD_DRAIN_SECONDS), then tells every client the
+	 * server is stopping, ends every room (deleting every shared file) and closes Socket.IO.
 	 */
 	stop: () => Promise<void>;
 }
@@ -95,11 +96,12 @@ export function createDropcall(
 		io,
 		clock: options.clock,
 		freeBytes: options.freeBytes,
-		shared: cluster?.files
+		shared: cluster?.files,
+		ledger: cluster?.ledger
 	});
 	attachSignaling(io, registry, config, files.joinDetails);
 
-	let isStopping = false;
+	let state: ServingState = 'serving';
 	const app = options.serveStatic ? staticApp(config.staticDir) : undefined;
 	const handle = chain([
 		securityHeaders(() => app?.csp()),
@@ -111,7 +113,7 @@ export function createDropcall(
 				peers: registry.peerCount,
 				files: files.fileCount
 			}),
-			() => isStopping
+			() => state
 		),
 		guard.fileRoutes,
 		files.handle,
@@ -125,7 +127,11 @@ export function createDropcall(
 		files,
 		handle,
 		async stop() {
-			isStopping = true;
+			// Before anything else: in a cluster, a file finished after this process let go of
+			// its people would be listed for a process that is gone.
+			state = 'draining';
+			await files.drain(config.uploadDrainSeconds * 1000);
+			state = 'stopping';
 			// Only this process's people: in a cluster, the others' processes go on.
 			io.local.emit('server:stopping');
 			await registry.stop();

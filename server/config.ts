@@ -58,6 +58,11 @@ export interface Config {
 	/** How long a download link works; the page asks for fresh ones before then. */
 	fileLinkSeconds: number;
 	/**
+	 * On a graceful stop, how long uploads already streaming may take to finish before the
+	 * process ends them; new uploads are refused meanwhile, so their pages go to another process.
+	 */
+	uploadDrainSeconds: number;
+	/**
 	 * Behind a proxy we run (TRUST_PROXY=1), a client's address is the last X-Forwarded-For
 	 * entry, the one the proxy added; otherwise every client would share the proxy's address.
 	 */
@@ -293,6 +298,7 @@ export function readConfig(env: Env = process.env, argv: string[] = []): Config 
 		maxRoomFiles: readInteger(env, 'MAX_ROOM_FILES', 500, 1, 1_000_000),
 		maxStoreFiles: readInteger(env, 'MAX_STORE_FILES', 10_000, 1, 10_000_000),
 		fileLinkSeconds: readInteger(env, 'FILE_LINK_SECONDS', 600, 30, 24 * 3600),
+		uploadDrainSeconds: readInteger(env, 'UPLOAD_DRAIN_SECONDS', 20, 0, 3600),
 		redisUrl: readRedisUrl(env),
 		nodeName: readNodeName(env)
 	};

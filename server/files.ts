@@ -12,11 +12,12 @@ import {
 	type FileInfo,
 	type ProtocolError
 } from '../src/lib/protocol.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock, type Timer } from './clock.ts';
 import type { SharedFiles } from './cluster/files.ts';
 import type { Config } from './config.ts';
 import { cancelled, FileCatalogue } from './files/catalogue.ts';
 import { downloadRoute } from './files/downloads.ts';
+import type { FileLedger } from './files/ledger.ts';
 import { freeBytes, prepareUploadFolder, removeUploadFolder } from './files/folder.ts';
 import { SenderGrace } from './files/grace.ts';
 import { linkRoute } from './files/link-route.ts';
@@ -37,6 +38,8 @@ export interface FileStoreDependencies {
 	freeBytes?: (folder: string) => Promise<number>;
 	/** On several processes: the room's files on every process, and who holds each. */
 	shared?: SharedFiles | undefined;
+	/** On several processes: the storage limits counted in Redis; alone, in memory. */
+	ledger?: FileLedger | undefined;
 }
 
 export interface FileStore {
@@ -50,6 +53,11 @@ export interface FileStore {
 	/** Where files are stored, for tests and the log. */
 	folder: string;
 	readonly fileCount: number;
+	/**
+	 * The first step of a graceful stop: refuses new uploads and waits for those under way to
+	 * finish, at most `timeoutMs`; whatever is still streaming then is cut off by stop().
+	 */
+	drain(timeoutMs: number): Promise<void>;
 	/** Waits for every deletion and removes the folder if this server made it. */
 	stop(): Promise<void>;
 }
@@ -62,10 +70,11 @@ export function attachFiles({
 	io,
 	clock = systemClock,
 	freeBytes: measureFreeBytes = freeBytes,
-	shared
+	shared,
+	ledger
 }: FileStoreDependencies): FileStore {
 	const folder = prepareUploadFolder(config.uploadDir);
-	const catalogue = new FileCatalogue(folder.path, config, clock);
+	const catalogue = new FileCatalogue(folder.path, config, clock, ledger);
 	const tokens = new FileTokens(registry);
 	const isAway = (roomId: string, peerId: string) =>
 		registry.get(roomId)?.members.get(peerId)?.connectionId === null;
@@ -146,7 +155,9 @@ export function attachFiles({
 		});
 	});
 
+	let isDraining = false;
 	const uploads = uploadRoute({
+		isDraining: () => isDraining,
 		folder: folder.path,
 		limits: config,
 		catalogue,
@@ -195,6 +206,16 @@ export function attachFiles({
 		},
 		get fileCount() {
 			return catalogue.fileCount;
+		},
+		async drain(timeoutMs) {
+			isDraining = true;
+			if (timeoutMs <= 0) return;
+			let timer: Timer | undefined;
+			await Promise.race([
+				catalogue.whenNoUploads(),
+				new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, timeoutMs)))
+			]);
+			clock.clearTimeout(timer);
 		},
 		async stop() {
 			grace.stop();

@@ -66,13 +66,18 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 	response.end(JSON.stringify(body));
 }
 
+/** 'draining': stopping, but uploads under way may still finish (UPLOAD_DRAIN_SECONDS). */
+export type ServingState = 'serving' | 'draining' | 'stopping';
+
 /**
  * GET /healthz: this process's figures. A stopping process answers 503, so a proxy's health
- * check sends nobody new to it while its people are handed over.
+ * check sends nobody to it while its people are handed over. While it drains it answers 404:
+ * HAProxy's `http-check disable-on-404` then sends it nobody new but still the requests of
+ * browsers whose cookie names it, so the uploads under way can finish here.
  */
 export function healthRoute(
 	counts: () => Record<string, number | string>,
-	isStopping: () => boolean = () => false
+	state: () => ServingState = () => 'serving'
 ): Handler {
 	const startedAt = Date.now();
 	return (request, response, next) => {
@@ -80,9 +85,10 @@ export function healthRoute(
 		if (request.method !== 'GET' && request.method !== 'HEAD') {
 			return sendJson(response, 405, { ok: false, error: 'Use GET' });
 		}
-		const isOk = !isStopping();
-		sendJson(response, isOk ? 200 : 503, {
-			ok: isOk,
+		const now = state();
+		sendJson(response, now === 'serving' ? 200 : now === 'draining' ? 404 : 503, {
+			ok: now === 'serving',
+			...(now === 'serving' ? {} : { state: now }),
 			uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
 			...counts()
 		});

@@ -7,6 +7,7 @@ import { createDropcall, type Dropcall } from './app.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { loadTls } from './tls.ts';
 
+/** How long stopping may take after the uploads' drain (UPLOAD_DRAIN_SECONDS). */
 const STOP_DEADLINE_MS = 5000;
 
 function lanAddresses(): string[] {
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
 		if (isStopping) return;
 		isStopping = true;
 		console.log(`Dropcall is stopping (${signal})`);
-		setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+		setTimeout(() => process.exit(0), config.uploadDrainSeconds * 1000 + STOP_DEADLINE_MS).unref();
 		httpServer.closeIdleConnections();
 		void dropcall?.stop().then(() => process.exit(0));
 	};

@@ -10,6 +10,7 @@ import type { LimiterStore } from '../guard/limiter.ts';
 import { log } from '../log.ts';
 import { sharedConnections, type SharedConnections } from './connections.ts';
 import { sharedFiles, sharedLinkKey, type SharedFiles } from './files.ts';
+import { RedisLedger } from './ledger.ts';
 import { redisStore } from './limiter.ts';
 import { RedisRegistry } from './registry.ts';
 import { EVENTS_CHANNEL } from './scripts.ts';
@@ -22,6 +23,8 @@ export interface Cluster {
 	adapter: ReturnType<typeof createShardedAdapter>;
 	limiterStore: LimiterStore;
 	files: SharedFiles;
+	/** The storage limits, counted over every process. */
+	ledger: RedisLedger;
 	connections: SharedConnections;
 	/** Lets the registry ask Socket.IO which connections are on this process. */
 	attach(io: { sockets: { sockets: Map<string, unknown> } }): void;
@@ -67,12 +70,13 @@ export async function joinCluster(config: Config): Promise<Cluster> {
 	await registry.reload();
 	registry.start();
 	const files = sharedFiles(client, registry.node, config.nodeName, await sharedLinkKey(client));
+	const ledger = new RedisLedger(client, registry.node, config);
 	// After every reconnection: Redis may have come back empty (restarted without persistence)
 	// and changes published while the subscriber was away are lost. Once both connections are
 	// back, this process writes its rooms back and rebuilds its view.
 	const resync = () => {
 		if (!client.isReady || !subscriber.isReady) return;
-		void Promise.all([registry.restore(), files.restore()])
+		void Promise.all([registry.restore(), files.restore(), ledger.restore()])
 			.then(() => registry.reload())
 			.catch((error: unknown) => {
 				log(`could not resync the rooms with Redis: ${(error as Error).message}`);
@@ -86,6 +90,7 @@ export async function joinCluster(config: Config): Promise<Cluster> {
 		adapter: createShardedAdapter(client, adapterSubscriber),
 		limiterStore: redisStore(client),
 		files,
+		ledger,
 		connections: sharedConnections(client, registry.node),
 		attach(io) {
 			registry.isConnectedHere = (connectionId) => io.sockets.sockets.has(connectionId);

@@ -3,21 +3,24 @@
  * also changes before any other client's command runs, so 20 simultaneous joins to a 4-seat
  * room on several processes admit exactly 4. Each script takes one JSON argument, and every
  * change is published on one channel from inside the script, so every process sees the changes
- * in the order they were made (server/cluster/mirror.ts).
+ * in the order they were made (server/cluster/registry.ts).
  *
  * Keys (all under `dropcall:`): `rooms` (set of ids), `room:<id>` (hash: seats, devices),
  * `room:<id>:seats` (peer id → seat JSON), `room:<id>:tokens` (resume token → peer id),
  * `expiries` (room id → when it ends if still empty), `away` ("room peer" → when a held seat
  * is freed), `nodes` and `node:<id>` (the processes and their heartbeats), `node:<id>:seats`,
  * the shared files (server/cluster/files.ts): `files`, `room:<id>:files`, `node:<id>:files`,
- * and connections per address (server/cluster/connections.ts): `connections:<address>`,
- * `node:<id>:addresses`.
+ * connections per address (server/cluster/connections.ts): `connections:<address>`,
+ * `node:<id>:addresses`, and the storage ledger (server/cluster/ledger.ts): `quota:entries`,
+ * `quota:room-bytes`, `quota:room-files`, `quota:store`, `quota:seats`, `quota:addresses`,
+ * `node:<id>:reservations`.
  */
 
 export const KEY_PREFIX = 'dropcall:';
 export const EVENTS_CHANNEL = `${KEY_PREFIX}events`;
 
-const prelude = `
+/** What every script starts with: the key names and the steps several scripts share. */
+export const prelude = `
 local P = '${KEY_PREFIX}'
 local a = cjson.decode(ARGV[1])
 local function now()
@@ -71,8 +74,31 @@ local function dropNodeFiles(node)
 	end
 	redis.call('DEL', P .. 'node:' .. node .. ':files')
 end
+local function addTo(key, field, by)
+	if redis.call('HINCRBY', key, field, by) <= 0 then redis.call('HDEL', key, field) end
+end
+local function freeReservation(id)
+	local raw = redis.call('HGET', P .. 'quota:entries', id)
+	if not raw then return 0 end
+	local e = cjson.decode(raw)
+	redis.call('HDEL', P .. 'quota:entries', id)
+	redis.call('SREM', P .. 'node:' .. e.node .. ':reservations', id)
+	addTo(P .. 'quota:room-bytes', e.roomId, -e.counted)
+	addTo(P .. 'quota:room-files', e.roomId, -1)
+	addTo(P .. 'quota:store', 'bytes', -e.counted)
+	addTo(P .. 'quota:store', 'files', -1)
+	if not e.isFinished then
+		addTo(P .. 'quota:seats', e.peerId, -e.size)
+		addTo(P .. 'quota:addresses', e.address, -e.size)
+	end
+	return 1
+end
 local function releaseNode(node, graceMs)
 	dropNodeFiles(node)
+	for _, id in ipairs(redis.call('SMEMBERS', P .. 'node:' .. node .. ':reservations')) do
+		freeReservation(id)
+	end
+	redis.call('DEL', P .. 'node:' .. node .. ':reservations')
 	for _, address in ipairs(redis.call('SMEMBERS', P .. 'node:' .. node .. ':addresses')) do
 		redis.call('HDEL', P .. 'connections:' .. address, node)
 	end

@@ -1,14 +1,16 @@
 /**
  * The catalogue of what is on disk: uploads in progress and finished files, by room and by
  * sender, with the bytes each holds. It is the one place that deletes a stored file, so a
- * file leaves every list and the disk together, and the one place that counts bytes.
+ * file leaves every list and the disk together, and the one place that tells the storage
+ * ledger (./ledger.ts) what to count.
  */
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileInfo } from '../../src/lib/protocol.ts';
 import type { Clock, Timer } from '../clock.ts';
-import { checkNewUpload, countedBytes, type Limits } from './limits.ts';
+import { MemoryLedger, type FileLedger } from './ledger.ts';
+import type { Limits } from './limits.ts';
 import type { Refusal } from './refusals.ts';
 import type { Member } from './tokens.ts';
 
@@ -52,6 +54,8 @@ interface CatalogueEvents {
 	removed: [roomId: string, id: string];
 	/** An upload or a file left the catalogue, whatever it was. */
 	forgotten: [id: string];
+	/** The last upload in progress finished or went. */
+	idle: [];
 }
 
 export const cancelled = {
@@ -82,12 +86,19 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 	readonly #uploads = new Map<string, PendingUpload>();
 	readonly #files = new Map<string, SharedFile>();
 	readonly #deletions = new Map<string, Promise<void>>();
+	readonly #ledger: FileLedger;
 
-	constructor(folder: string, options: CatalogueOptions, clock: Clock) {
+	constructor(
+		folder: string,
+		options: CatalogueOptions,
+		clock: Clock,
+		ledger: FileLedger = new MemoryLedger(options)
+	) {
 		super();
 		this.#folder = folder;
 		this.#options = options;
 		this.#clock = clock;
+		this.#ledger = ledger;
 	}
 
 	get fileCount(): number {
@@ -125,47 +136,15 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 
 	/**
 	 * Reserves room for a new upload of `size` bytes, or says why not. `freeBytes` is the disk's
-	 * free space, measured just before: this step itself is synchronous, so two uploads
-	 * starting at once cannot both take the last free bytes.
+	 * free space, measured just before. The ledger checks and reserves in one step, so two
+	 * uploads starting at once cannot both take the last bytes; a shared ledger answers later,
+	 * and the upload is listed meanwhile so that a sender leaving takes it along.
 	 */
 	reserve(
 		member: Member & { senderName: string; address: string },
 		upload: { id: string; name: string; type: string; size: number; sealed?: string },
 		freeBytes: number
-	): PendingUpload | Refusal {
-		let roomBytes = 0;
-		let roomFiles = 0;
-		let storeBytes = 0;
-		let storeFiles = 0;
-		for (const entry of this.#entries()) {
-			const counted = countedBytes(entry.size, this.#options);
-			storeBytes += counted;
-			storeFiles += 1;
-			if (entry.roomId !== member.roomId) continue;
-			roomBytes += counted;
-			roomFiles += 1;
-		}
-		let seatPendingBytes = 0;
-		let addressPendingBytes = 0;
-		for (const pending of this.#uploads.values()) {
-			const unwritten = pending.size - pending.offset;
-			if (pending.peerId === member.peerId) seatPendingBytes += unwritten;
-			if (pending.address === member.address) addressPendingBytes += unwritten;
-		}
-		const refusal = checkNewUpload(
-			upload.size,
-			{
-				roomBytes,
-				roomFiles,
-				storeBytes,
-				storeFiles,
-				seatPendingBytes,
-				addressPendingBytes,
-				freeBytes: freeBytes - this.pendingBytes()
-			},
-			this.#options
-		);
-		if (refusal) return refusal;
+	): PendingUpload | Refusal | Promise<PendingUpload | Refusal> {
 		const pending: PendingUpload = {
 			...upload,
 			roomId: member.roomId,
@@ -178,6 +157,27 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 			stop: undefined,
 			idleTimer: undefined
 		};
+		const refusal = this.#ledger.reserve(pending, freeBytes - this.pendingBytes());
+		if (!(refusal instanceof Promise)) return this.#admit(pending, refusal);
+		this.#uploads.set(pending.id, pending);
+		return refusal.then(
+			(answer) => {
+				if (this.#uploads.get(pending.id) !== pending) {
+					this.#ledger.released(pending.id);
+					return cancelled.senderLeft;
+				}
+				this.#forgetUpload(pending.id);
+				return this.#admit(pending, answer);
+			},
+			(error: unknown) => {
+				if (this.#uploads.get(pending.id) === pending) this.#forgetUpload(pending.id);
+				throw error;
+			}
+		);
+	}
+
+	#admit(pending: PendingUpload, refusal: Refusal | undefined): PendingUpload | Refusal {
+		if (refusal) return refusal;
 		this.#uploads.set(pending.id, pending);
 		this.#watchProgress(pending);
 		return pending;
@@ -192,7 +192,8 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 		const upload = this.#uploads.get(id);
 		if (!upload) return undefined;
 		this.#clock.clearTimeout(upload.idleTimer);
-		this.#uploads.delete(id);
+		this.#forgetUpload(id);
+		this.#ledger.finished(id);
 		const info: FileInfo = {
 			id,
 			name: upload.name,
@@ -222,8 +223,9 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 			this.#deletions.delete(id)
 		);
 		this.#deletions.set(id, deletion);
+		this.#ledger.released(id);
 		if (upload) {
-			this.#uploads.delete(id);
+			this.#forgetUpload(id);
 			this.#clock.clearTimeout(upload.idleTimer);
 			upload.stop?.(why);
 		} else if (file) {
@@ -232,6 +234,17 @@ export class FileCatalogue extends EventEmitter<CatalogueEvents> {
 		}
 		this.emit('forgotten', id);
 		return deletion;
+	}
+
+	/** Resolves once no upload is in progress: finished, refused, cancelled or abandoned. */
+	async whenNoUploads(): Promise<void> {
+		if (this.#uploads.size === 0) return;
+		await new Promise<void>((resolve) => this.once('idle', resolve));
+	}
+
+	#forgetUpload(id: string): void {
+		this.#uploads.delete(id);
+		if (this.#uploads.size === 0) this.emit('idle');
 	}
 
 	/** Resolves once a removal under way has deleted the file from disk. */

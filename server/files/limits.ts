@@ -79,7 +79,7 @@ export function checkNewUpload(size: number, usage: Usage, limits: Limits): Refu
 	return checkDiskSpace(size, usage.freeBytes, limits);
 }
 
-const storageFull: Refusal = {
+export const storageFull: Refusal = {
 	status: 507,
 	code: 'storage-full',
 	message: 'The server holds as many files as it can right now. Try again when some are gone.'

@@ -29,6 +29,18 @@ import {
 import { MeteredFileStore } from './store.ts';
 import { bearerToken, type FileTokens } from './tokens.ts';
 
+const draining: Refusal = {
+	status: 503,
+	code: 'server-stopping',
+	message: 'This server is stopping; start the upload again and it will go to another one.'
+};
+
+const ledgerAway: Refusal = {
+	status: 503,
+	code: 'try-again',
+	message: 'The server cannot reach its shared store right now; try again in a moment.'
+};
+
 export interface UploadRouteOptions {
 	folder: string;
 	limits: Limits;
@@ -37,6 +49,8 @@ export interface UploadRouteOptions {
 	freeBytes: (folder: string) => Promise<number>;
 	/** Count clients by X-Forwarded-For's last entry (behind a proxy we run). */
 	trustProxy: boolean;
+	/** This process is stopping: uploads under way go on, new ones go to another process. */
+	isDraining?: () => boolean;
 }
 
 /** What the route learned about a request before tus took it: who sent it, for which upload. */
@@ -100,7 +114,7 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 			// Checked again after the wait: the sender may have left meanwhile.
 			const member = tokens.resolve(context.token);
 			if (!member) throw new RefusalError(notAMember);
-			const reserved = catalogue.reserve(
+			const reserving = catalogue.reserve(
 				{
 					roomId: member.roomId,
 					peerId: member.peerId,
@@ -116,6 +130,10 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 				},
 				free
 			);
+			// A shared ledger (Redis) out of reach decided nothing: the client asks again.
+			const reserved = await Promise.resolve(reserving).catch(() => {
+				throw new RefusalError(ledgerAway);
+			});
 			if ('code' in reserved) throw new RefusalError(reserved);
 			return {};
 		},
@@ -160,6 +178,7 @@ export function uploadRoute(options: UploadRouteOptions): Handler {
 		if (!token || !member) return refuse(notAMember);
 		const id = path.slice(UPLOADS_PATH.length + 1) || undefined;
 		if (method === 'POST' ? id !== undefined : id === undefined) return refuse(fileNotFound);
+		if (method === 'POST' && options.isDraining?.()) return refuse(draining);
 		// Someone else's upload answers like a missing one.
 		if (id && catalogue.owner(id)?.peerId !== member.peerId) return refuse(fileNotFound);
 		if (method === 'DELETE') {

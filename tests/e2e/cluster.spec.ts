@@ -333,4 +333,57 @@ test.describe('files on two processes', () => {
 		);
 		await cluster.restartNode(cluster.nodes[0]!);
 	});
+
+	test('an upload whose process dies starts over on the other by itself, saying so', async ({
+		browser
+	}) => {
+		test.setTimeout(120_000);
+		const [anaContext, ana] = await personOn(browser, '2');
+		const [, bo] = await personOn(browser, '1');
+		const link = await createRoom(ana, { name: 'Ana' });
+		await ana.getByRole('button', { name: 'Join' }).click();
+		await joinRoom(bo, link, 'Bo');
+		await openPanel(bo);
+
+		// Slowed down, so that the process dies part way through.
+		const devtools = await anaContext.newCDPSession(ana);
+		await devtools.send('Network.enable');
+		const throttle = (uploadThroughput: number) =>
+			devtools.send('Network.emulateNetworkConditions', {
+				offline: false,
+				latency: 0,
+				downloadThroughput: -1,
+				uploadThroughput
+			});
+		await throttle(256 * 1024);
+		const uploadsMade: string[] = [];
+		ana.on('response', (response) => {
+			const isNewUpload = response.request().method() === 'POST' && response.status() === 201;
+			if (isNewUpload) uploadsMade.push(response.headers()['location'] ?? '');
+		});
+		const video = randomBytes(4 << 20);
+		await shareFile(ana, 'video.bin', video);
+		const progress = ana.getByRole('progressbar', { name: 'video.bin' });
+		await expect
+			.poll(async () => Number(await progress.getAttribute('aria-valuenow')))
+			.toBeGreaterThanOrEqual(10);
+		expect(storedOn('2')).toHaveLength(1);
+
+		cluster.nodes[1]!.process.kill('SIGKILL');
+		await expect(
+			ana.getByRole('status').filter({ hasText: 'the upload started again from the beginning' })
+		).toBeVisible({ timeout: 30_000 });
+		await throttle(-1);
+		await expect(fileItem(bo, 'video.bin')).toContainText('Ana', { timeout: 30_000 });
+		await expect(ana.getByRole('alert')).toHaveCount(0);
+		// A fresh tus upload on the other process, not the lost one resumed.
+		expect(uploadsMade).toHaveLength(2);
+		expect(new Set(uploadsMade).size).toBe(2);
+		const [saved] = await Promise.all([
+			bo.waitForEvent('download'),
+			bo.getByRole('link', { name: 'Download video.bin' }).click()
+		]);
+		expect(sha256(readFileSync((await saved.path())!))).toBe(sha256(video));
+		await cluster.restartNode(cluster.nodes[1]!);
+	});
 });

@@ -20,7 +20,14 @@ export async function startServer(
 	overrides: Partial<Config> = {},
 	options: Omit<DropcallOptions, 'serveStatic'> = {}
 ): Promise<Harness> {
-	const config: Config = { ...readConfig({}), quiet: true, host: '127.0.0.1', ...overrides };
+	const config: Config = {
+		...readConfig({}),
+		quiet: true,
+		host: '127.0.0.1',
+		// Tests close their server with uploads left unfinished on purpose; the drain test sets it.
+		uploadDrainSeconds: 0,
+		...overrides
+	};
 	const httpServer = createServer((request, response) =>
 		dropcall.handle(request, response, () => {
 			response.writeHead(404).end();

@@ -29,6 +29,9 @@ import { seatAuthorisation, type SeatToken } from './seat-token';
  */
 const RETRY_DELAYS_MS = [0, 1000, 2000, 3000, 5000, 5000, 5000, 5000];
 
+/** Starting over more often than this means something else is wrong: the upload fails instead. */
+const MAX_RESTARTS = 3;
+
 /** 'finishing': every byte is on the server, which is about to list the file. */
 export type UploadStatus = 'uploading' | 'finishing' | 'failed';
 
@@ -63,14 +66,20 @@ export class Upload {
 	readonly percent: number;
 	readonly secondsLeft: number | undefined;
 
+	/** Why the upload began again, when the server that was receiving it went away. */
+	notice = $state<string>();
+
 	/** tus-js-client loads with the first upload: most calls never share a file. */
 	#tus: Promise<TusUpload>;
 	#rate = new TransferRate();
 	#file: File;
 	#sealed: Promise<SealedUpload>;
+	#secret: Uint8Array<ArrayBuffer>;
+	#auth: ReturnType<typeof seatAuthorisation>;
+	#onUploaded: (upload: Upload) => void;
+	#restarts = 0;
 
 	constructor(file: File, { seat, secret, onUploaded, continues }: UploadOptions) {
-		const auth = seatAuthorisation(seat);
 		this.name = sanitiseFileName(file.name);
 		this.size = file.size;
 		this.type = file.type;
@@ -79,26 +88,37 @@ export class Upload {
 			this.bytesPerSecond ? (this.size - this.sent) / this.bytesPerSecond : undefined
 		);
 		this.#file = file;
+		this.#secret = secret;
+		this.#auth = seatAuthorisation(seat);
+		this.#onUploaded = onUploaded;
 		// Sealed before it leaves: the server gets the sealed bytes and sealed details, and
 		// counts the sealed size against its limits (it refuses one too big at the first request,
 		// before any byte is sent).
 		this.#sealed = sealAgain(file, secret, continues);
-		this.#tus = Promise.all([import('tus-js-client'), this.#sealed]).then(([tusClient, sealed]) => {
+		this.#tus = this.#open(this.#sealed, continues);
+	}
+
+	#open(sealing: Promise<SealedUpload>, continues?: UnfinishedUpload): Promise<TusUpload> {
+		const file = this.#file;
+		const auth = this.#auth;
+		return Promise.all([import('tus-js-client'), sealing]).then(([tusClient, sealed]) => {
 			const sealedToPlain = sealed.source.size === 0 ? 0 : this.size / sealed.source.size;
+			const isResuming = continues !== undefined && isContinuing(sealed, continues);
 			const tus: TusUpload = new tusClient.Upload(file, {
 				fileReader: sealedFileReader(sealed.source),
 				fingerprint: async () => sealed.fingerprint,
-				endpoint: UPLOADS_PATH,
+				// Only until the upload exists: tus would otherwise answer a lost upload by making
+				// a new one with the same salt, sealing bytes again under nonces already used.
+				endpoint: isResuming ? null : UPLOADS_PATH,
 				chunkSize: UPLOAD_CHUNK_BYTES,
 				retryDelays: RETRY_DELAYS_MS,
 				metadata: { [uploadMetadataKeys.sealed]: sealed.details },
 				// A reload continues from unfinished.ts, kept per tab; tus's own store is per browser.
 				storeFingerprintForResuming: false,
-				...(continues && isContinuing(sealed, continues)
-					? { uploadUrl: `${UPLOADS_PATH}/${continues.id}` }
-					: {}),
+				...(isResuming ? { uploadUrl: `${UPLOADS_PATH}/${continues.id}` } : {}),
 				onBeforeRequest: (request) => auth.authorise(request),
 				onUploadUrlAvailable: () => {
+					tus.options.endpoint = null;
 					this.id = tus.url?.split('/').at(-1);
 					if (this.id) {
 						rememberUnfinished(this.id, file, {
@@ -118,11 +138,12 @@ export class Upload {
 					forgetUnfinished(this.id);
 					this.sent = this.size;
 					this.status = 'finishing';
-					onUploaded(this);
+					this.#onUploaded(this);
 				},
 				onShouldRetry: (error) =>
 					isWorthRetrying(error) || auth.shouldRetryForSeat(bodyError(error)?.code),
 				onError: (error) => {
+					if (isLost(error) && this.#restarts < MAX_RESTARTS) return this.#restart();
 					this.status = 'failed';
 					this.bytesPerSecond = undefined;
 					this.#rate.reset();
@@ -133,6 +154,24 @@ export class Upload {
 			});
 			return tus;
 		});
+	}
+
+	/**
+	 * The server no longer has this upload: the process receiving it stopped or died, and the
+	 * page now reaches another. Starts over there as a new upload, sealed with a new salt.
+	 */
+	#restart(): void {
+		this.#restarts += 1;
+		forgetUnfinished(this.id);
+		this.id = undefined;
+		this.sent = 0;
+		this.bytesPerSecond = undefined;
+		this.#rate.reset();
+		this.#clearError();
+		this.notice = m.upload_restarted();
+		this.#sealed = prepareSealedUpload(this.#file, this.#secret);
+		this.#tus = this.#open(this.#sealed);
+		this.start();
 	}
 
 	start(): void {
@@ -212,6 +251,17 @@ function statusOf(error: Error | DetailedError): number {
 function isWorthRetrying(error: Error | DetailedError): boolean {
 	const status = statusOf(error);
 	return status === 0 || status === 409 || status === 423 || (status >= 500 && status !== 507);
+}
+
+/**
+ * The server answered that it has no such upload: it was lost with the process receiving it.
+ * An answer to HEAD (where tus asks how far an upload got) has no body to say so in words.
+ */
+function isLost(error: Error | DetailedError): boolean {
+	if (bodyError(error)?.code === 'file-not-found') return true;
+	const method = 'originalRequest' in error ? error.originalRequest?.getMethod() : undefined;
+	const status = statusOf(error);
+	return method === 'HEAD' && (status === 404 || status === 410);
 }
 
 /** The refusal a file route answered with, if the answer is one of ours. */
