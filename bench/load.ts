@@ -27,6 +27,22 @@ const WARM_UP_CONNECTIONS = 200;
 const TARGET_KIB_PER_IDLE = 8;
 const TARGET_P99_MS = 50;
 
+/** Which server a phase loads: the floor first, so Dropcall's figures read against it. */
+interface LoadedServer {
+	label: string;
+	entry?: string;
+	hasTargets: boolean;
+}
+
+const servers: LoadedServer[] = [
+	{
+		label: 'floor (Socket.IO alone, bench/load/floor-server.ts)',
+		entry: join(import.meta.dirname, 'load/floor-server.ts'),
+		hasTargets: false
+	},
+	{ label: 'Dropcall', hasTargets: true }
+];
+
 interface Settings {
 	idle: number;
 	rooms: number;
@@ -67,8 +83,12 @@ export const loadBenchmark: Benchmark = {
 		try {
 			// Each phase prints as it ends: the two take minutes at full size.
 			const print = (lines: string[]) => lines.forEach((line) => console.log(`  ${line}`));
-			if (settings.idle > 0) print(await idlePhase(settings, fleet, scratch, signal));
-			if (settings.rooms > 0) print(await relayPhase(settings, fleet, scratch, signal));
+			for (const server of servers) {
+				if (settings.idle > 0) print(await idlePhase(settings, fleet, scratch, signal, server));
+			}
+			for (const server of servers) {
+				if (settings.rooms > 0) print(await relayPhase(settings, fleet, scratch, signal, server));
+			}
 			return [
 				`loopback, bots spread over ${settings.botProcesses} processes and source addresses of ${settings.perAddress} connections each; load average ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`
 			];
@@ -107,8 +127,14 @@ function describeStatus(reports: Extract<Report, { type: 'status' }>[]): string 
 	return `${connected} connections open${reasons.length ? `; DROPPED: ${reasons.map(([reason, count]) => `${count}× ${reason}`).join(', ')}` : ''}`;
 }
 
-async function idlePhase(settings: Settings, fleet: Fleet, scratch: string, signal: AbortSignal) {
-	const server = await startLoadServer(join(scratch, 'idle'), signal);
+async function idlePhase(
+	settings: Settings,
+	fleet: Fleet,
+	scratch: string,
+	signal: AbortSignal,
+	loaded: LoadedServer
+) {
+	const server = await startLoadServer(join(scratch, 'idle'), signal, {}, loaded.entry);
 	try {
 		const processes = fleet.processes.length;
 		const warmUp = shares(WARM_UP_CONNECTIONS, processes);
@@ -151,17 +177,23 @@ async function idlePhase(settings: Settings, fleet: Fleet, scratch: string, sign
 			(pick(after) - pick(before)) / Math.max(opened, 1) / KiB;
 		const perConnection = each((memory) => memory.rssBytes);
 		return [
-			`idle: ${opened} connections opened in ${openSeconds.toFixed(1)} s${describeFailures(reports.map((report) => report.failures))}; server CPU ${cpuText(used)} to accept them`,
+			`idle, ${loaded.label}: ${opened} connections opened in ${openSeconds.toFixed(1)} s${describeFailures(reports.map((report) => report.failures))}; server CPU ${cpuText(used)} to accept them`,
 			`  ${describeStatus(status)} when measured`,
-			`  server RSS after GC ${(before.rssBytes / MiB).toFixed(1)} → ${(after.rssBytes / MiB).toFixed(1)} MiB: ${perConnection.toFixed(1)} KiB per idle connection (${mark(perConnection <= TARGET_KIB_PER_IDLE)} target ≤ ${TARGET_KIB_PER_IDLE} KiB), of which JavaScript heap ${each((memory) => memory.heapBytes).toFixed(1)} KiB and buffers ${each((memory) => memory.externalBytes).toFixed(1)} KiB`
+			`  server RSS after GC ${(before.rssBytes / MiB).toFixed(1)} → ${(after.rssBytes / MiB).toFixed(1)} MiB: ${perConnection.toFixed(1)} KiB per idle connection${loaded.hasTargets ? ` (${mark(perConnection <= TARGET_KIB_PER_IDLE)} target ≤ ${TARGET_KIB_PER_IDLE} KiB)` : ''}, of which JavaScript heap ${each((memory) => memory.heapBytes).toFixed(1)} KiB and buffers ${each((memory) => memory.externalBytes).toFixed(1)} KiB`
 		];
 	} finally {
 		await server.stop();
 	}
 }
 
-async function relayPhase(settings: Settings, fleet: Fleet, scratch: string, signal: AbortSignal) {
-	const server = await startLoadServer(join(scratch, 'relay'), signal);
+async function relayPhase(
+	settings: Settings,
+	fleet: Fleet,
+	scratch: string,
+	signal: AbortSignal,
+	loaded: LoadedServer
+) {
+	const server = await startLoadServer(join(scratch, 'relay'), signal, {}, loaded.entry);
 	try {
 		const roomShares = shares(settings.rooms, fleet.processes.length);
 		let firstBot = 0;
@@ -228,9 +260,9 @@ async function relayPhase(settings: Settings, fleet: Fleet, scratch: string, sig
 		const perSecond = (time: CpuTime) => (time.user + time.system) / settings.seconds;
 		const busiestBot = Math.max(...botsUsed.map(perSecond));
 		return [
-			`relay: ${rooms} rooms × 4 bots joined in ${joinSeconds.toFixed(1)} s${describeFailures(joined.map((r) => r.failures))}; each bot sends a ${SIGNAL_BYTES / KiB} KiB signal to a room-mate once a second: ${Math.round(sent / settings.seconds)} signals/s for ${settings.seconds} s after ${WARM_UP_SECONDS} s of warm-up`,
+			`relay, ${loaded.label}: ${rooms} rooms × 4 bots joined in ${joinSeconds.toFixed(1)} s${describeFailures(joined.map((r) => r.failures))}; each bot sends a ${SIGNAL_BYTES / KiB} KiB signal to a room-mate once a second: ${Math.round(sent / settings.seconds)} signals/s for ${settings.seconds} s after ${WARM_UP_SECONDS} s of warm-up`,
 			`  ${describeStatus(status)} at the end`,
-			`  relay latency p50 ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${at(1).toFixed(1)} ms (${mark(at(0.99) < TARGET_P99_MS)} target p99 < ${TARGET_P99_MS} ms); ${sent} sent, ${lost} not delivered (refused or lost)`,
+			`  relay latency p50 ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${at(1).toFixed(1)} ms${loaded.hasTargets ? ` (${mark(at(0.99) < TARGET_P99_MS)} target p99 < ${TARGET_P99_MS} ms)` : ''}; ${sent} sent, ${lost} not delivered (refused or lost)`,
 			`  server CPU ${cpuText(serverUsed)} = ${(perSecond(serverUsed) * 100).toFixed(0)}% of a core, ${(((serverUsed.user + serverUsed.system) * 1e6) / Math.max(sent, 1)).toFixed(0)} µs per signal; RSS after GC with every room joined ${(rssBefore / MiB).toFixed(1)} MiB, ${(rssDuring / MiB).toFixed(1)} MiB at the end of the relay`,
 			`  bots' own CPU: ${botsUsed.map((time) => `${(perSecond(time) * 100).toFixed(0)}%`).join(', ')} of a core per process` +
 				(busiestBot > 0.9
