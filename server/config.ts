@@ -298,7 +298,7 @@ export function readConfig(env: Env = process.env, argv: string[] = []): Config 
 		maxRoomFiles: readInteger(env, 'MAX_ROOM_FILES', 500, 1, 1_000_000),
 		maxStoreFiles: readInteger(env, 'MAX_STORE_FILES', 10_000, 1, 10_000_000),
 		fileLinkSeconds: readInteger(env, 'FILE_LINK_SECONDS', 600, 30, 24 * 3600),
-		uploadDrainSeconds: readInteger(env, 'UPLOAD_DRAIN_SECONDS', 20, 0, 3600),
+		uploadDrainSeconds: readInteger(env, 'UPLOAD_DRAIN_SECONDS', 0, 0, 3600),
 		redisUrl: readRedisUrl(env),
 		nodeName: readNodeName(env)
 	};

@@ -39,6 +39,8 @@ describe('a graceful stop', () => {
 		const { id } = await createUpload(server, ana.token, { size: 2 * MiB });
 		const patch = streamingPatch(server, ana.token, id!, { length: 2 * MiB });
 		await write(patch.request, randomBytes(MiB));
+		// Written by the client is not yet received: the stop must find the upload under way.
+		await expect.poll(() => storedSize(server, id!)).toBeGreaterThan(0);
 		let hasStopped = false;
 		stopping = server.dropcall.stop().then(() => {
 			hasStopped = true;
@@ -64,6 +66,8 @@ describe('a graceful stop', () => {
 		const { id } = await createUpload(server, ana.token, { size: 2 * MiB });
 		const patch = streamingPatch(server, ana.token, id!, { length: 2 * MiB });
 		await write(patch.request, randomBytes(MiB));
+		// Written by the client is not yet received: the stop must find the upload under way.
+		await expect.poll(() => storedSize(server, id!)).toBeGreaterThan(0);
 		let hasStopped = false;
 		stopping = server.dropcall.stop().then(() => {
 			hasStopped = true;
@@ -73,7 +77,6 @@ describe('a graceful stop', () => {
 		// Still draining a second before the end.
 		expect((await health()).status).toBe(404);
 		expect(hasStopped).toBe(false);
-		expect(storedSize(server, id!)).toBeGreaterThanOrEqual(0);
 		clock.advance(1000);
 		await stopping;
 		expect(existsSync(server.dropcall.files.folder)).toBe(false);
