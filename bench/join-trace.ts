@@ -112,7 +112,7 @@ const TRACE = `(() => {
 })()`;
 
 const JOIN = (join: string) =>
-	`window.__mark('click'); ${join}; new Promise((resolve) => { const poll = () => { if (window.__joinLog.some(([, w]) => /^video first frame (video|P\\d+)$/.test(w) && w !== 'video first frame P_SELF')) resolve(); else setTimeout(poll, 5); }; poll(); })`;
+	`const since = window.__joinLog.length; window.__mark('click'); ${join}; new Promise((resolve) => { const poll = () => { if (window.__joinLog.slice(since).some(([, w]) => /^video first frame (video|P\\d+)$/.test(w) && w !== 'video first frame P_SELF')) resolve(); else setTimeout(poll, 5); }; poll(); })`;
 
 interface ProfileNode {
 	id: number;
