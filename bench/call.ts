@@ -19,6 +19,15 @@ import { startFloorServer } from './floor/server.ts';
 const RUNS = 7;
 const SIZES = [2, 4];
 
+/** `--runs 3` and `--people 2` shorten a run while iterating on the join path. */
+function flag(name: string): number | undefined {
+	const index = process.argv.indexOf(`--${name}`);
+	if (index === -1) return undefined;
+	const value = Number(process.argv[index + 1]);
+	if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a whole number`);
+	return value;
+}
+
 /**
  * Runs in the page: starts the clock, joins, and resolves at the first remote frame painted.
  * Kept as source text: tsx would wrap a real function in helpers the page does not have.
@@ -59,7 +68,7 @@ export async function startApp() {
 	return { url, close: () => dropcall.stop() };
 }
 
-async function dropcallRun(
+export async function dropcallRun(
 	browser: Browser,
 	url: string,
 	people: number,
@@ -105,7 +114,7 @@ async function dropcallRun(
 	}
 }
 
-async function floorRun(browser: Browser, url: string, people: number, room: string) {
+export async function floorRun(browser: Browser, url: string, people: number, room: string) {
 	const contexts = await Promise.all(
 		Array.from({ length: people }, () =>
 			browser.newContext({ permissions: ['camera', 'microphone'] })
@@ -137,6 +146,9 @@ const median = (values: number[]) => {
 };
 
 export async function benchCall(): Promise<void> {
+	const runs = flag('runs') ?? RUNS;
+	const onlySize = flag('people');
+	const sizes = onlySize ? [onlySize] : SIZES;
 	const app = await startApp();
 	const floor = await startFloorServer();
 	const browser = await chromium.launch({
@@ -144,13 +156,13 @@ export async function benchCall(): Promise<void> {
 		args: [...baseArgs, ...fakeDeviceArgs]
 	});
 	try {
-		console.log('\nJoin to first decoded remote frame (median of %d runs, loopback)', RUNS);
-		for (const people of SIZES) {
+		console.log('\nJoin to first decoded remote frame (median of %d runs, loopback)', runs);
+		for (const people of sizes) {
 			const ours: number[] = [];
 			const unrecorded: number[] = [];
 			const floors: number[] = [];
 			// Interleaved, so a slow moment of the machine hits both sides alike.
-			for (let run = 0; run < RUNS; run++) {
+			for (let run = 0; run < runs; run++) {
 				floors.push(await floorRun(browser, floor.url, people, `room-${people}-${run}`));
 				ours.push(await dropcallRun(browser, app.url, people, true));
 				unrecorded.push(await dropcallRun(browser, app.url, people, false));

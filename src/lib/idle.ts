@@ -11,3 +11,14 @@ export function whenIdle(work: () => void, timeoutMs = 2000): void {
 		setTimeout(work, 300);
 	}
 }
+
+/**
+ * How long a join keeps the page making connections. Its idle moments come while it waits for
+ * the other side, not when it is done: work put off by `whenIdle` alone ran in the middle of it.
+ */
+const JOIN_MS = 2000;
+
+/** Runs work the join can do without, once the join is through and the page has a moment. */
+export function afterJoin(work: () => void): void {
+	setTimeout(() => whenIdle(work), JOIN_MS);
+}

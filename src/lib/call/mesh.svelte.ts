@@ -12,7 +12,7 @@ import type { DataChannelName } from './data-channels';
 import { isFromNewConnection } from './fingerprint';
 import type { LocalMedia } from './local-media.svelte';
 import { Peer } from './peer.svelte';
-import { sendLimitsFor } from './send-limits';
+import { sendLimitsFor, type SendLimits } from './send-limits';
 
 type MessageListener = (peer: Peer, data: string) => void;
 type OpenListener = (peer: Peer) => void;
@@ -54,6 +54,11 @@ export class Mesh {
 				for (const peer of this.peers.values()) void peer.setTracks(tracks);
 			});
 			$effect(() => {
+				// Resizing a running encoder costs a keyframe. Done to every other copy the moment
+				// someone joins, those keyframes were encoded (and decoded, on every page) alongside
+				// the newcomer's first ones; a new connection starts at the new limits (#connect),
+				// and the others follow once no connection is still being made.
+				for (const peer of this.peers.values()) if (peer.state === 'connecting') return;
 				const limits = sendLimitsFor(this.peers.size + 1);
 				for (const peer of this.peers.values()) void peer.setLimits(limits);
 			});
@@ -109,6 +114,8 @@ export class Mesh {
 				this.peers.delete(id);
 			}
 		}
+		// Every connection made now starts at the limits for everyone here, not for those met so far.
+		const limits = sendLimitsFor(people.filter((person) => !person.isAway).length + 1);
 		for (const person of people) {
 			const existing = this.peers.get(person.id);
 			// A connection that never came up while they were away (or we were) is started
@@ -121,12 +128,12 @@ export class Mesh {
 				// Whoever arrives calls those already there, as a person entering a room greets it:
 				// the people in our latest join answer were there first.
 				const wasThereFirst = this.#session.answer?.peers.some((peer) => peer.id === person.id);
-				this.#connect(person.id, selfId, wasThereFirst ?? false);
+				this.#connect(person.id, selfId, wasThereFirst ?? false, limits);
 			}
 		}
 	}
 
-	#connect(remoteId: string, selfId: string, isInitiator: boolean): Peer {
+	#connect(remoteId: string, selfId: string, isInitiator: boolean, limits: SendLimits): Peer {
 		const peer = new Peer({
 			selfId,
 			remoteId,
@@ -134,7 +141,7 @@ export class Mesh {
 			iceServers: this.#session.iceServers,
 			iceTransportPolicy: this.#session.iceTransportPolicy,
 			certificate: this.#certificate,
-			limits: sendLimitsFor(this.peers.size + 2),
+			limits,
 			tracks: this.#tracks(),
 			// No acknowledgement: its answer would change nothing a peer does (a lost signal is
 			// what ICE restarts are for), and acks were half of what a busy server wrote.
@@ -170,7 +177,7 @@ export class Mesh {
 			}
 		}
 		// A signal can outrun the presence update that announces its sender.
-		const peer = existing ?? this.#connect(from, selfId, false);
+		const peer = existing ?? this.#connect(from, selfId, false, sendLimitsFor(this.peers.size + 2));
 		void peer.handleSignal(payload as SignalPayload);
 	}
 }

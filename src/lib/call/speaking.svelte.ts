@@ -27,7 +27,9 @@ export class SpeakingMeter {
 		const timer = setInterval(() => {
 			this.#set(SELF, reader?.read() ?? 0);
 			for (const peer of mesh.peers.values()) {
-				this.#set(peer.id, remoteLevel(peer.audioReceiver));
+				// Reading a receiver waits on WebRTC's own thread, which is busiest while a
+				// connection is being made; before then there is no voice to measure anyway.
+				if (peer.state === 'connected') this.#set(peer.id, remoteLevel(peer.audioReceiver));
 			}
 		}, SAMPLE_MS);
 		this.#stop = () => {

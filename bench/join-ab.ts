@@ -1,0 +1,61 @@
+/**
+ * Diagnostic: the call benchmark's join, floor and two builds of Dropcall interleaved, so that a
+ * change is compared with what it changes in the same minutes of a noisy machine.
+ * `npx tsx bench/join-ab.ts <buildA> <buildB> [people] [runs] [record]`
+ */
+import { chromium } from '@playwright/test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDropcall } from '../server/app.ts';
+import { readConfig } from '../server/config.ts';
+import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
+import { startFloorServer } from './floor/server.ts';
+import { dropcallRun, floorRun } from './call.ts';
+
+async function serve(dir: string) {
+	const config = { ...readConfig({ QUIET: '1', STATIC_DIR: dir }), host: '127.0.0.1' };
+	const httpServer = createServer((request, response) =>
+		dropcall.handle(request, response, () => {})
+	);
+	const dropcall = createDropcall(httpServer, config, { serveStatic: true });
+	await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`,
+		close: () => dropcall.stop()
+	};
+}
+
+const [dirA, dirB] = process.argv.slice(2, 4) as [string, string];
+const people = Number(process.argv[4] ?? 2);
+const runs = Number(process.argv[5] ?? 5);
+const record = process.argv[6] === 'record';
+const a = await serve(dirA);
+const b = await serve(dirB);
+const floor = await startFloorServer();
+const browser = await chromium.launch({
+	executablePath: chromiumPath(),
+	args: [...baseArgs, ...fakeDeviceArgs]
+});
+const median = (values: number[]) =>
+	[...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+const result = { floor: [] as number[], A: [] as number[], B: [] as number[] };
+try {
+	for (let run = 0; run < runs; run++) {
+		result.floor.push(await floorRun(browser, floor.url, people, `ab-${run}`));
+		const order = run % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const);
+		for (const which of order)
+			result[which].push(await dropcallRun(browser, which === 'A' ? a.url : b.url, people, record));
+		console.log(
+			`run ${run}: floor ${result.floor.at(-1)!.toFixed(0)}  A ${result.A.at(-1)!.toFixed(0)}  B ${result.B.at(-1)!.toFixed(0)}`
+		);
+	}
+	const f = median(result.floor);
+	console.log(
+		`${people} people, median of ${runs}: floor ${f.toFixed(0)}, A ${median(result.A).toFixed(0)} (${(median(result.A) / f).toFixed(2)}x), B ${median(result.B).toFixed(0)} (${(median(result.B) / f).toFixed(2)}x)`
+	);
+} finally {
+	await browser.close();
+	await floor.close();
+	await a.close();
+	await b.close();
+}
