@@ -16,17 +16,32 @@ import {
 	type RecordKeys
 } from './records';
 
+/**
+ * Records read and sealed together: 2 MiB, enough calls in flight to keep WebCrypto's threads
+ * busy, little enough that sealing a 32 MiB chunk never holds the chunk.
+ */
+const RECORDS_AT_ONCE = 32;
+
+/** Sealed bytes that belong at `at` in the sealed file. */
+export interface SealedPiece {
+	at: number;
+	bytes: Uint8Array<ArrayBuffer>;
+}
+
 export class SealedSource {
 	readonly size: number;
-	readonly #file: Blob;
-	readonly #keys: RecordKeys;
+	/** What the source is made of, to make the same source in a worker. */
+	readonly file: Blob;
+	readonly keys: RecordKeys;
+	readonly salt: Uint8Array<ArrayBuffer>;
 	readonly #header: Uint8Array<ArrayBuffer>;
 	readonly #records: number;
 	readonly #plainPerRecord = plainBytesPerRecord(RECORD_BYTES);
 
-	constructor(file: Blob, keys: RecordKeys, salt: Uint8Array) {
-		this.#file = file;
-		this.#keys = keys;
+	constructor(file: Blob, keys: RecordKeys, salt: Uint8Array<ArrayBuffer>) {
+		this.file = file;
+		this.keys = keys;
+		this.salt = salt;
 		this.#header = encodeHeader(salt, RECORD_BYTES);
 		this.#records = recordCount(file.size, RECORD_BYTES);
 		this.size = sealedBytes(file.size, RECORD_BYTES);
@@ -36,33 +51,73 @@ export class SealedSource {
 	async slice(start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
 		end = Math.min(end, this.size);
 		const out = new Uint8Array(Math.max(0, end - start));
-		if (out.length === 0) return out;
-		if (start < HEADER_BYTES) out.set(this.#header.subarray(start, Math.min(end, HEADER_BYTES)));
-		if (end <= HEADER_BYTES) return out;
+		for await (const { at, bytes } of this.pieces(start, end)) out.set(bytes, at - start);
+		return out;
+	}
+
+	/**
+	 * The sealed bytes from `start` up to `end` (exclusive) as pieces in order, the header's and
+	 * then a few records' each (the first and last cut to the range), for a writer that puts
+	 * each where it belongs and so never holds the range whole. The next records are read from the
+	 * file while these are sealed.
+	 */
+	async *pieces(start: number, end: number): AsyncGenerator<SealedPiece> {
+		end = Math.min(end, this.size);
+		if (end <= start) return;
+		if (start < HEADER_BYTES) {
+			yield { at: start, bytes: this.#header.slice(start, Math.min(end, HEADER_BYTES)) };
+		}
+		if (end <= HEADER_BYTES) return;
 		const first = Math.floor((Math.max(start, HEADER_BYTES) - HEADER_BYTES) / RECORD_BYTES);
 		const last = Math.min(this.#records - 1, Math.floor((end - 1 - HEADER_BYTES) / RECORD_BYTES));
-		const plainStart = first * this.#plainPerRecord;
-		const plainEnd = Math.min(this.#file.size, (last + 1) * this.#plainPerRecord);
-		const plain = new Uint8Array(await this.#file.slice(plainStart, plainEnd).arrayBuffer());
-		// WebCrypto works off the main thread: records of one range seal side by side.
-		const sealed = await Promise.all(
-			Array.from({ length: last - first + 1 }, (_, index) => {
-				const sequence = first + index;
-				const from = index * this.#plainPerRecord;
-				return sealRecord(
-					this.#keys,
-					sequence,
-					plain.subarray(from, Math.min(plain.length, from + this.#plainPerRecord)),
-					sequence === this.#records - 1
+		let reading = this.#readPlain(first, Math.min(last, first + RECORDS_AT_ONCE - 1));
+		for (let batch = first; batch <= last; batch += RECORDS_AT_ONCE) {
+			const batchLast = Math.min(last, batch + RECORDS_AT_ONCE - 1);
+			const plain = await reading;
+			if (batchLast < last) {
+				reading = this.#readPlain(batchLast + 1, Math.min(last, batchLast + RECORDS_AT_ONCE));
+				// Met when awaited; unawaited only when the reader stopped early, and then unwanted.
+				reading.catch(() => {});
+			}
+			// WebCrypto works off the calling thread: records of one batch seal side by side.
+			const sealed = await Promise.all(
+				Array.from({ length: batchLast - batch + 1 }, (_, index) => {
+					const sequence = batch + index;
+					const from = index * this.#plainPerRecord;
+					return sealRecord(
+						this.keys,
+						sequence,
+						plain.subarray(from, Math.min(plain.length, from + this.#plainPerRecord)),
+						sequence === this.#records - 1
+					);
+				})
+			);
+			// One piece per batch: a writer may pay for each call (a synchronous handle in a
+			// private window sends each write to the browser process).
+			const batchStart = HEADER_BYTES + batch * RECORD_BYTES;
+			const from = Math.max(start, batchStart);
+			const to = Math.min(
+				end,
+				batchStart + (sealed.length - 1) * RECORD_BYTES + sealed.at(-1)!.length
+			);
+			const piece = new Uint8Array(to - from);
+			for (const [index, record] of sealed.entries()) {
+				const recordStart = batchStart + index * RECORD_BYTES;
+				const recordFrom = Math.max(from, recordStart);
+				const recordTo = Math.min(to, recordStart + record.length);
+				piece.set(
+					record.subarray(recordFrom - recordStart, recordTo - recordStart),
+					recordFrom - from
 				);
-			})
-		);
-		sealed.forEach((record, index) => {
-			const recordStart = HEADER_BYTES + (first + index) * RECORD_BYTES;
-			const from = Math.max(start, recordStart);
-			const to = Math.min(end, recordStart + record.length);
-			out.set(record.subarray(from - recordStart, to - recordStart), from - start);
-		});
-		return out;
+			}
+			yield { at: from, bytes: piece };
+		}
+	}
+
+	/** The plaintext of records `first` to `last`, inclusive. */
+	async #readPlain(first: number, last: number): Promise<Uint8Array<ArrayBuffer>> {
+		const plainStart = first * this.#plainPerRecord;
+		const plainEnd = Math.min(this.file.size, (last + 1) * this.#plainPerRecord);
+		return new Uint8Array(await this.file.slice(plainStart, plainEnd).arrayBuffer());
 	}
 }
