@@ -26,10 +26,7 @@ export type SealAnswer = { id: number; chunk: File } | { id: number; error: stri
 
 declare let self: DedicatedWorkerGlobalScope;
 
-/**
- * One range at a time: a file has one synchronous handle at once, and a range asked for again
- * (a resumed upload) may name the file a range still being sealed writes to.
- */
+/** One range at a time, as the page asks for them: a file has one synchronous handle at once. */
 let queue: Promise<void> = Promise.resolve();
 
 self.addEventListener('message', (event: MessageEvent<SealRequest>) => {

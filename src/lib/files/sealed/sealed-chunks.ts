@@ -7,13 +7,17 @@
  * Why files: tus-js-client measures what it sends by `.size`, so a chunk must be a Blob
  * (XMLHttpRequest sent a typed array six times slower), and a Blob made from memory keeps its
  * bytes in the browser's blob store until it is garbage collected, which piled up a gigabyte
- * during a 1 GiB upload, while a file's Blob is read from disk as it is sent. Names rotate so
- * the chunk being sent is never the one being written.
+ * during a 1 GiB upload, while a file's Blob is read from disk as it is sent.
  */
 import type { SealAnswer, SealRequest } from './seal-worker';
 import type { SealedSource } from './seal-source';
 
-const SLOTS = 3;
+/**
+ * Files each upload writes its chunks to, in turn. Two suffice: tus asks for the next chunk
+ * only once the server has answered for the one before, so the chunk sealed ahead never
+ * overwrites a chunk still being sent. (In a private window they are held in memory.)
+ */
+const SLOTS = 2;
 let nextUpload = 0;
 
 export class SealedChunks {
@@ -23,6 +27,7 @@ export class SealedChunks {
 	#worker: Worker | undefined;
 	readonly #waiting = new Map<number, (answer: SealAnswer) => void>();
 	#nextRequest = 0;
+	#previous: Promise<void> = Promise.resolve();
 
 	constructor(source: SealedSource) {
 		this.#source = source;
@@ -35,8 +40,21 @@ export class SealedChunks {
 		this.#worker?.addEventListener('error', () => this.#stopWorker());
 	}
 
-	/** The sealed bytes from `start` up to `end` (exclusive), as a Blob tus can send. */
-	async chunk(start: number, end: number): Promise<Blob> {
+	/**
+	 * The sealed bytes from `start` up to `end` (exclusive), as a Blob tus can send. Chunks are
+	 * made one after another: with two files in turn, a chunk asked for again (a resume) while
+	 * one is sealed ahead would otherwise be written into the file that one is still writing.
+	 */
+	chunk(start: number, end: number): Promise<Blob> {
+		const made = this.#previous.then(() => this.#make(start, end));
+		this.#previous = made.then(
+			() => {},
+			() => {}
+		);
+		return made;
+	}
+
+	async #make(start: number, end: number): Promise<Blob> {
 		const into = `${this.#upload}-${this.#nextSlot++ % SLOTS}`;
 		if (this.#worker) {
 			const answer = await this.#inWorker({ start, end, into });
@@ -50,22 +68,10 @@ export class SealedChunks {
 
 	/** Ends the worker once it has finished, and removes the chunks' files. */
 	async close(): Promise<void> {
-		const worker = this.#worker;
+		// A file still open in the worker cannot be removed: the chunk being made finishes first.
+		await this.#previous;
+		this.#worker?.terminate();
 		this.#worker = undefined;
-		// A file still open in the worker cannot be removed: wait for the range being sealed.
-		await Promise.all(
-			[...this.#waiting.keys()].map(
-				(id) =>
-					new Promise<void>((resolve) => {
-						const answer = this.#waiting.get(id);
-						this.#waiting.set(id, (value) => {
-							answer?.(value);
-							resolve();
-						});
-					})
-			)
-		);
-		worker?.terminate();
 		try {
 			const folder = await navigator.storage.getDirectory();
 			for (let slot = 0; slot < SLOTS; slot++) {
