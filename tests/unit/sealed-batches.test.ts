@@ -36,7 +36,7 @@ function bytes(length: number): Uint8Array<ArrayBuffer> {
 async function sealedRecordByRecord(plain: Uint8Array<ArrayBuffer>) {
 	const keys = await deriveKeys(secret, salt);
 	const count = Math.max(1, Math.ceil(plain.length / perRecord));
-	const parts: Uint8Array[] = [encodeHeader(salt)];
+	const parts: Uint8Array<ArrayBuffer>[] = [encodeHeader(salt)];
 	for (let i = 0; i < count; i++) {
 		const part = plain.subarray(i * perRecord, (i + 1) * perRecord);
 		parts.push(await sealRecord(keys, i, part, i === count - 1));

@@ -16,6 +16,7 @@ import {
 	sealRecordBefore,
 	type RecordKeys
 } from './records';
+import { PlainReader } from './plain-reader';
 
 /**
  * Records read and sealed together: 8 MiB. Each read of the file crosses to the browser
@@ -74,38 +75,53 @@ export class SealedSource {
 		const first = Math.floor((Math.max(start, HEADER_BYTES) - HEADER_BYTES) / RECORD_BYTES);
 		const last = Math.min(this.#records - 1, Math.floor((end - 1 - HEADER_BYTES) / RECORD_BYTES));
 		const buffer = new Uint8Array(Math.min(last - first + 1, RECORDS_AT_ONCE) * RECORD_BYTES);
-		let reading = this.#readPlain(first, Math.min(last, first + RECORDS_AT_ONCE - 1));
-		for (let batch = first; batch <= last; batch += RECORDS_AT_ONCE) {
-			const batchLast = Math.min(last, batch + RECORDS_AT_ONCE - 1);
-			const plain = await reading;
-			if (batchLast < last) {
-				reading = this.#readPlain(batchLast + 1, Math.min(last, batchLast + RECORDS_AT_ONCE));
-				// Met when awaited; unawaited only when the reader stopped early, and then unwanted.
-				reading.catch(() => {});
-			}
-			const sealed = await this.#sealBatch(batch, batchLast, plain);
-			// One piece per batch: a writer may pay for each call (a synchronous handle in a
-			// private window sends each write to the browser process).
-			const batchStart = HEADER_BYTES + batch * RECORD_BYTES;
-			const from = Math.max(start, batchStart);
-			const to = Math.min(
-				end,
-				batchStart + (sealed.length - 1) * RECORD_BYTES + sealed.at(-1)!.length
-			);
-			for (const [index, record] of sealed.entries()) {
-				const recordStart = batchStart + index * RECORD_BYTES;
-				const recordFrom = Math.max(from, recordStart);
-				const recordTo = Math.min(to, recordStart + record.length);
-				buffer.set(
-					record.subarray(recordFrom - recordStart, recordTo - recordStart),
-					recordFrom - from
+		const plainStart = first * this.#plainPerRecord;
+		const reader = new PlainReader(
+			this.file,
+			plainStart,
+			Math.min(this.file.size, (last + 1) * this.#plainPerRecord + 1),
+			RECORDS_AT_ONCE * this.#plainPerRecord
+		);
+		try {
+			let reading = reader.next(RECORDS_AT_ONCE * this.#plainPerRecord);
+			for (let batch = first; batch <= last; batch += RECORDS_AT_ONCE) {
+				const batchLast = Math.min(last, batch + RECORDS_AT_ONCE - 1);
+				const sealing = this.#sealBatch(batch, batchLast, await reading);
+				// WebCrypto has its copy of this batch: the next is read while it is sealed.
+				if (batchLast < last) {
+					reading = reader.next(RECORDS_AT_ONCE * this.#plainPerRecord);
+					// Met when awaited; unawaited only when sealing failed, and then unwanted.
+					reading.catch(() => {});
+				}
+				const sealed = await sealing;
+				// One piece per batch: a writer may pay for each call (a synchronous handle in a
+				// private window sends each write to the browser process).
+				const batchStart = HEADER_BYTES + batch * RECORD_BYTES;
+				const from = Math.max(start, batchStart);
+				const to = Math.min(
+					end,
+					batchStart + (sealed.length - 1) * RECORD_BYTES + sealed.at(-1)!.length
 				);
+				for (const [index, record] of sealed.entries()) {
+					const recordStart = batchStart + index * RECORD_BYTES;
+					const recordFrom = Math.max(from, recordStart);
+					const recordTo = Math.min(to, recordStart + record.length);
+					buffer.set(
+						record.subarray(recordFrom - recordStart, recordTo - recordStart),
+						recordFrom - from
+					);
+				}
+				yield { at: from, bytes: buffer.subarray(0, to - from) };
 			}
-			yield { at: from, bytes: buffer.subarray(0, to - from) };
+		} finally {
+			reader.cancel();
 		}
 	}
 
-	/** Records `first` to `last` sealed side by side (WebCrypto works off the calling thread). */
+	/**
+	 * Records `first` to `last`, all handed to WebCrypto at once (Chromium seals each within
+	 * the call, on the worker's thread; others may seal them side by side).
+	 */
 	#sealBatch(first: number, last: number, plain: Uint8Array<ArrayBuffer>) {
 		return Promise.all(
 			Array.from({ length: last - first + 1 }, (_, index) => {
@@ -117,21 +133,11 @@ export class SealedSource {
 				);
 				const isLast = sequence === this.#records - 1;
 				const record = plain.subarray(from);
-				// Every record but the file's last has a byte after it here (see #readPlain).
+				// Every record but the file's last has a byte after it here (see PlainReader).
 				return record.length > length
 					? sealRecordBefore(this.keys, sequence, record, length, isLast)
 					: sealRecord(this.keys, sequence, record.subarray(0, length), isLast);
 			})
 		);
-	}
-
-	/**
-	 * The plaintext of records `first` to `last`, inclusive, and the byte after them if there
-	 * is one: each record is sealed with a byte borrowed from what follows it.
-	 */
-	async #readPlain(first: number, last: number): Promise<Uint8Array<ArrayBuffer>> {
-		const plainStart = first * this.#plainPerRecord;
-		const plainEnd = Math.min(this.file.size, (last + 1) * this.#plainPerRecord + 1);
-		return new Uint8Array(await this.file.slice(plainStart, plainEnd).arrayBuffer());
 	}
 }
