@@ -154,6 +154,35 @@ export async function sealRecord(
 	return new Uint8Array(sealed);
 }
 
+/**
+ * sealRecord for the `length` bytes at the start of `plain`, borrowing the byte after them for
+ * the delimiter rather than copying the record to append one. The byte is put back before this
+ * returns: WebCrypto copies its input before encrypt() returns (the encrypt method's "get a copy
+ * of the bytes held by the data parameter", https://w3c.github.io/webcrypto/#SubtleCrypto-method-encrypt).
+ */
+export async function sealRecordBefore(
+	keys: RecordKeys,
+	sequence: number,
+	plain: Uint8Array<ArrayBuffer>,
+	length: number,
+	isLast: boolean
+): Promise<Uint8Array<ArrayBuffer>> {
+	if (plain.length <= length) throw new RangeError('no byte after the record to borrow');
+	const borrowed = plain[length]!;
+	plain[length] = isLast ? LAST_RECORD_DELIMITER : RECORD_DELIMITER;
+	let sealing: Promise<ArrayBuffer>;
+	try {
+		sealing = globalThis.crypto.subtle.encrypt(
+			{ name: 'AES-GCM', iv: recordNonce(keys.baseNonce, sequence) },
+			keys.key,
+			plain.subarray(0, length + 1)
+		);
+	} finally {
+		plain[length] = borrowed;
+	}
+	return new Uint8Array(await sealing);
+}
+
 /** The record's plaintext and whether it says it is the last; throws TamperedError if it lies. */
 export async function openRecord(
 	keys: RecordKeys,

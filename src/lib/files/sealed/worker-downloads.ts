@@ -22,6 +22,8 @@ interface HeldTicket {
 
 /** A ticket is followed at once by its request; one never followed goes after a minute. */
 const TICKET_LIFE_MS = 60_000;
+/** Plaintext opened and waiting for the browser to take it. */
+const OPENED_AHEAD_BYTES = 4 * 1024 * 1024;
 
 export function serveSealedDownloads(worker: ServiceWorkerGlobalScope): void {
 	const tickets = new Map<string, HeldTicket>();
@@ -62,27 +64,31 @@ async function stream(ticket: HeldTicket): Promise<Response> {
 	const reader = sealed.body
 		.pipeThrough(openSealedStream(fromBase64Url(ticket.secret)))
 		.getReader();
-	const opened = new ReadableStream<Uint8Array>({
-		async pull(controller) {
-			try {
-				const { done, value } = await reader.read();
-				if (done) {
-					controller.close();
-					tell({ type: 'done' });
-				} else {
-					controller.enqueue(value);
+	const opened = new ReadableStream<Uint8Array>(
+		{
+			async pull(controller) {
+				try {
+					const { done, value } = await reader.read();
+					if (done) {
+						controller.close();
+						tell({ type: 'done' });
+					} else {
+						controller.enqueue(value);
+					}
+				} catch (error) {
+					tell({ type: 'failed', reason: error instanceof TamperedError ? 'tampered' : 'network' });
+					controller.error(error);
 				}
-			} catch (error) {
-				tell({ type: 'failed', reason: error instanceof TamperedError ? 'tampered' : 'network' });
-				controller.error(error);
+			},
+			cancel(reason) {
+				// The person cancelled it in the browser's downloads.
+				tell({ type: 'failed', reason: 'cancelled' });
+				void reader.cancel(reason);
 			}
+			// Opened ahead of the browser's writes to disk, so the two overlap.
 		},
-		cancel(reason) {
-			// The person cancelled it in the browser's downloads.
-			tell({ type: 'failed', reason: 'cancelled' });
-			void reader.cancel(reason);
-		}
-	});
+		new ByteLengthQueuingStrategy({ highWaterMark: OPENED_AHEAD_BYTES })
+	);
 	return new Response(opened, {
 		headers: {
 			'Content-Type': 'application/octet-stream',
