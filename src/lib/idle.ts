@@ -18,7 +18,22 @@ export function whenIdle(work: () => void, timeoutMs = 2000): void {
  */
 const JOIN_MS = 2000;
 
+/** Work `afterJoin` has put off and not yet run. */
+const putOff = new Set<() => void>();
+
 /** Runs work the join can do without, once the join is through and the page has a moment. */
 export function afterJoin(work: () => void): void {
-	setTimeout(() => whenIdle(work), JOIN_MS);
+	const run = () => {
+		if (putOff.delete(run)) work();
+	};
+	putOff.add(run);
+	setTimeout(() => whenIdle(run), JOIN_MS);
+}
+
+/**
+ * Runs at once what `afterJoin` put off: someone who leaves a moment after joining, or whose
+ * page goes away, must still find the room in their recent rooms and their name kept.
+ */
+export function flushAfterJoin(): void {
+	for (const run of [...putOff]) run();
 }
