@@ -52,11 +52,18 @@ function measure(page: Page, join: string, videos: string): Promise<number> {
 	return page.evaluate(`(${MEASURE_IN_PAGE})(${JSON.stringify({ join, videos })})`);
 }
 
-export async function startApp() {
-	const build = spawnSync(process.execPath, ['scripts/build-if-stale.js'], { stdio: 'inherit' });
-	if (build.status !== 0) throw new Error('build failed');
+/** Serves the current build (built first if stale), or the build in `staticDir` when given. */
+export async function startApp(staticDir?: string) {
+	if (staticDir === undefined) {
+		const build = spawnSync(process.execPath, ['scripts/build-if-stale.js'], { stdio: 'inherit' });
+		if (build.status !== 0) throw new Error('build failed');
+	}
 	const config = {
-		...readConfig({ QUIET: '1', ICE_SERVERS: process.env.ICE_SERVERS }),
+		...readConfig({
+			QUIET: '1',
+			ICE_SERVERS: process.env.ICE_SERVERS,
+			...(staticDir === undefined ? {} : { STATIC_DIR: staticDir })
+		}),
 		host: '127.0.0.1'
 	};
 	const httpServer = createServer((request, response) =>

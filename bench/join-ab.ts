@@ -4,33 +4,16 @@
  * `npx tsx bench/join-ab.ts <buildA> <buildB> [people] [runs] [record]`
  */
 import { chromium } from '@playwright/test';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createDropcall } from '../server/app.ts';
-import { readConfig } from '../server/config.ts';
 import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
 import { startFloorServer } from './floor/server.ts';
-import { dropcallRun, floorRun } from './call.ts';
-
-async function serve(dir: string) {
-	const config = { ...readConfig({ QUIET: '1', STATIC_DIR: dir }), host: '127.0.0.1' };
-	const httpServer = createServer((request, response) =>
-		dropcall.handle(request, response, () => {})
-	);
-	const dropcall = createDropcall(httpServer, config, { serveStatic: true });
-	await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`,
-		close: () => dropcall.stop()
-	};
-}
+import { dropcallRun, floorRun, startApp } from './call.ts';
 
 const [dirA, dirB] = process.argv.slice(2, 4) as [string, string];
 const people = Number(process.argv[4] ?? 2);
 const runs = Number(process.argv[5] ?? 5);
 const record = process.argv[6] === 'record';
-const a = await serve(dirA);
-const b = await serve(dirB);
+const a = await startApp(dirA);
+const b = await startApp(dirB);
 const floor = await startFloorServer();
 const browser = await chromium.launch({
 	executablePath: chromiumPath(),

@@ -16,24 +16,7 @@ import { io } from 'socket.io-client';
 import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
 import { cameraConstraints, microphoneConstraints } from '../src/lib/call/capture.ts';
 import { startFloorServer } from './floor/server.ts';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createDropcall } from '../server/app.ts';
-import { readConfig } from '../server/config.ts';
-
-async function startApp() {
-	const dir = process.env.BUILD ?? 'build';
-	const config = { ...readConfig({ QUIET: '1', STATIC_DIR: dir }), host: '127.0.0.1' };
-	const httpServer = createServer((request, response) =>
-		dropcall.handle(request, response, () => {})
-	);
-	const dropcall = createDropcall(httpServer, config, { serveStatic: true });
-	await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`,
-		close: () => dropcall.stop()
-	};
-}
+import { startApp } from './call.ts';
 
 const TRACE = `(() => {
 	const log = [];
@@ -317,7 +300,8 @@ async function floor(browser: Browser, url: string, people: number, room: string
 
 const people = Number(process.argv[2] ?? 2);
 const runs = Number(process.argv[3] ?? 1);
-const app = await startApp();
+// BUILD names another build to serve; the current one otherwise.
+const app = await startApp(process.env.BUILD);
 const floorServer = await startFloorServer();
 const browser = await chromium.launch({
 	executablePath: chromiumPath(),
