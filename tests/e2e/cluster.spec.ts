@@ -13,7 +13,9 @@ import { createRoom, expectVideoFrames, joinRoom, openPanel, tile } from './help
 
 const RESUME_GRACE_SECONDS = 15;
 const missing = missingBinaries();
-test.skip(missing !== undefined, missing);
+// Skipped only off CI, for someone without the Debian packages: .ci/run installs them, so a
+// CI run without them fails here instead of passing with the cluster untested.
+test.skip(missing !== undefined && !process.env.CI, missing);
 test.describe.configure({ mode: 'serial' });
 
 let cluster: LocalCluster;
