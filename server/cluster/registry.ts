@@ -1,9 +1,7 @@
 /**
  * The room registry shared by several processes through Redis. Redis decides (server/cluster/
- * scripts.ts); each process keeps a view of every room, updated from the changes the scripts
- * publish, so the signaling relay reads a seat without a round trip and every process tells its
- * own sockets when someone leaves. The view is rebuilt from Redis whenever the subscription
- * (re)connects, so nothing published while Redis was away is missed for good.
+ * scripts.ts); each process reads its own view of every room (room-view.ts), which the
+ * changes the scripts publish keep current.
  */
 import { EventEmitter } from 'node:events';
 import type { DeviceRule, Media, RoomInfo } from '../../src/lib/protocol.ts';
@@ -31,25 +29,7 @@ import {
 	restoreScript,
 	sweepScript
 } from './scripts.ts';
-
-/** A seat as Redis keeps it: `connectionId` is '' while the seat waits for a resume. */
-interface StoredSeat {
-	peerId: string;
-	name: string;
-	media: Media;
-	resumeToken: string;
-	connectionId: string;
-	node: string;
-}
-
-export type RoomChange =
-	| { type: 'created'; roomId: string; seats: number; devices: DeviceRule }
-	| { type: 'seated'; roomId: string; seats: number; devices: DeviceRule; seat: StoredSeat }
-	| { type: 'updated'; roomId: string; seat: StoredSeat }
-	| { type: 'away'; roomId: string; peerId: string }
-	| { type: 'left'; roomId: string; peerId: string }
-	| { type: 'ended'; roomId: string }
-	| { type: 'file-lost'; roomId: string; fileId: string };
+import { emptyRoom, RoomView, toSeat, type RoomChange, type StoredSeat } from './room-view.ts';
 
 export interface RedisRegistryOptions {
 	maxSeats: number;
@@ -65,32 +45,14 @@ const HEARTBEAT_TTL_MS = 5000;
 /** How often each process frees seats and rooms whose time ran out (any one may do it). */
 const SWEEP_MS = 1000;
 
-function toSeat(stored: StoredSeat): Seat {
-	return {
-		peerId: stored.peerId,
-		name: stored.name,
-		media: stored.media,
-		resumeToken: stored.resumeToken,
-		connectionId: stored.connectionId || null,
-		graceTimer: undefined
-	};
-}
-
-function emptyRoom(id: string, seats: number, devices: DeviceRule): Room {
-	return { id, seats, devices, members: new Map(), hasBeenJoined: false, expiryTimer: undefined };
-}
-
 export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomRegistry {
-	readonly #rooms = new Map<string, Room>();
+	readonly #view: RoomView;
+	readonly #rooms: Map<string, Room>;
 	readonly #client: CommandClient;
 	readonly #options: RedisRegistryOptions;
 	/** This process's id in Redis: its name and a random part, new at every start. */
 	readonly node: string;
-	/** Changes that arrived while the view was being rebuilt, applied after it. */
-	#pending: RoomChange[] | undefined;
 	#timers: NodeJS.Timeout[] = [];
-	/** Which process each seat's connection is on, as Redis last said; '' while held. */
-	readonly #nodeOf = new Map<string, string>();
 	/** Whether a connection is open on this process; Socket.IO knows (see attach in index.ts). */
 	isConnectedHere: (connectionId: string) => boolean = () => false;
 
@@ -99,6 +61,8 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 		this.#client = client;
 		this.#options = options;
 		this.node = `${nodeName}-${randomId(6)}`;
+		this.#view = new RoomView(this, (args) => this.#send(args));
+		this.#rooms = this.#view.rooms;
 	}
 
 	get roomCount(): number {
@@ -172,7 +136,13 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 		}
 		const stored = JSON.parse(seatJson!) as StoredSeat;
 		// This process relays this seat's signals next; its view must not wait for the change.
-		this.#apply({ type: 'seated', roomId, seats: info.seats, devices: info.devices, seat: stored });
+		this.#view.apply({
+			type: 'seated',
+			roomId,
+			seats: info.seats,
+			devices: info.devices,
+			seat: stored
+		});
 		return {
 			ok: true,
 			seat: room.members.get(stored.peerId)!,
@@ -276,7 +246,7 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 						},
 						isHere:
 							seat.connectionId !== null &&
-							this.#nodeOf.get(seat.peerId) === this.node &&
+							this.#view.nodeOf(seat.peerId) === this.node &&
 							this.isConnectedHere(seat.connectionId)
 					})),
 					node: this.node,
@@ -289,107 +259,12 @@ export class RedisRegistry extends EventEmitter<RegistryEvents> implements RoomR
 
 	/** A change published by any process (this one included), in the order it was made. */
 	receive(message: string): void {
-		const change = JSON.parse(message) as RoomChange;
-		if (this.#pending) this.#pending.push(change);
-		else this.#apply(change);
+		this.#view.receive(JSON.parse(message) as RoomChange);
 	}
 
-	/**
-	 * Rebuilds the view from Redis, then applies what arrived meanwhile. Rooms and seats that
-	 * went away unseen (Redis restarted empty, a message lost) are announced as gone.
-	 */
-	async reload(): Promise<void> {
-		this.#pending = [];
-		try {
-			const ids = (await this.#send(['SMEMBERS', `${KEY_PREFIX}rooms`])) as string[];
-			const loaded = await Promise.all(ids.map((id) => this.#loadRoom(id)));
-			const fresh = new Map(loaded.filter((room) => room !== undefined).map((r) => [r.id, r]));
-			for (const [id, room] of this.#rooms) {
-				const next = fresh.get(id);
-				for (const seat of room.members.values()) {
-					if (!next?.members.has(seat.peerId)) {
-						room.members.delete(seat.peerId);
-						this.#nodeOf.delete(seat.peerId);
-						this.emit('peerLeft', room, seat);
-					}
-				}
-				if (!next) {
-					this.#rooms.delete(id);
-					this.emit('roomEnded', room);
-				}
-			}
-			for (const [id, room] of fresh) {
-				const known = this.#rooms.get(id);
-				if (!known) this.#rooms.set(id, room);
-				else for (const [peerId, seat] of room.members) known.members.set(peerId, seat);
-			}
-		} finally {
-			const pending = this.#pending;
-			this.#pending = undefined;
-			for (const change of pending) this.#apply(change);
-		}
-	}
-
-	async #loadRoom(id: string): Promise<Room | undefined> {
-		const [seats, devices, members] = (await Promise.all([
-			this.#send(['HGET', `${KEY_PREFIX}room:${id}`, 'seats']),
-			this.#send(['HGET', `${KEY_PREFIX}room:${id}`, 'devices']),
-			this.#send(['HVALS', `${KEY_PREFIX}room:${id}:seats`])
-		])) as [string | null, DeviceRule | null, string[]];
-		if (!seats || !devices) return undefined;
-		const room = emptyRoom(id, Number(seats), devices);
-		for (const raw of members) {
-			const stored = JSON.parse(raw) as StoredSeat;
-			room.members.set(stored.peerId, toSeat(stored));
-			this.#nodeOf.set(stored.peerId, stored.node);
-			room.hasBeenJoined = true;
-		}
-		return room;
-	}
-
-	#apply(change: RoomChange): void {
-		if (change.type === 'file-lost') {
-			this.emit('fileLost', change.roomId, change.fileId);
-			return;
-		}
-		if (change.type === 'created' || change.type === 'seated') {
-			if (!this.#rooms.has(change.roomId)) {
-				this.#rooms.set(change.roomId, emptyRoom(change.roomId, change.seats, change.devices));
-			}
-		}
-		const room = this.#rooms.get(change.roomId);
-		if (!room) return;
-		switch (change.type) {
-			case 'seated':
-				room.hasBeenJoined = true;
-				room.members.set(change.seat.peerId, toSeat(change.seat));
-				this.#nodeOf.set(change.seat.peerId, change.seat.node);
-				return;
-			case 'updated': {
-				const seat = room.members.get(change.seat.peerId);
-				if (seat) seat.media = change.seat.media;
-				return;
-			}
-			case 'away': {
-				const seat = room.members.get(change.peerId);
-				if (seat) seat.connectionId = null;
-				this.#nodeOf.set(change.peerId, '');
-				return;
-			}
-			case 'left': {
-				const seat = room.members.get(change.peerId);
-				if (!seat) return;
-				room.members.delete(change.peerId);
-				this.#nodeOf.delete(change.peerId);
-				this.emit('peerLeft', room, seat);
-				return;
-			}
-			case 'ended':
-				for (const peerId of room.members.keys()) this.#nodeOf.delete(peerId);
-				this.#rooms.delete(change.roomId);
-				this.emit('roomEnded', room);
-				return;
-		}
+	/** Rebuilds this process's view of every room from Redis (see room-view.ts). */
+	reload(): Promise<void> {
+		return this.#view.reload();
 	}
 
 	#send(args: string[]): Promise<unknown> {
