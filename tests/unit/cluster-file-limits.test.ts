@@ -19,14 +19,21 @@ afterEach(() => redis.closeNodes());
 afterAll(() => redis?.stop());
 
 const limits = { maxRoomBytes: 3 * MiB, maxStoreBytes: 4 * MiB, minStoredFileBytes: 0 };
+type Settings = Parameters<TestRedis['node']>[1];
+
+/** Two processes sharing one room: Ana joined through the first, Bo through the second. */
+async function sharedRoom(settingsOfOne: Settings = limits, settingsOfTwo = settingsOfOne) {
+	const one = await redis.node('1', settingsOfOne);
+	const two = await redis.node('2', settingsOfTwo);
+	const roomId = await createRoom(await one.client());
+	const ana = await join(one, roomId, 'Ana');
+	const bo = await join(two, roomId, 'Bo');
+	return { one, two, roomId, ana, bo };
+}
 
 describe('byte limits over two processes', () => {
 	it('refuses the second upload to one room when the two together pass MAX_ROOM_BYTES', async () => {
-		const one = await redis.node('1', limits);
-		const two = await redis.node('2', limits);
-		const roomId = await createRoom(await one.client());
-		const ana = await join(one, roomId, 'Ana');
-		const bo = await join(two, roomId, 'Bo');
+		const { one, two, ana, bo } = await sharedRoom();
 		expect((await createUpload(one, ana.token, { size: 2 * MiB })).status).toBe(201);
 		const refused = await createUpload(two, bo.token, { size: 2 * MiB });
 		expect(refused.status).toBe(413);
@@ -58,11 +65,7 @@ async function roomBytes(roomId: string): Promise<number> {
 
 describe('reservations are freed, whichever process held them', () => {
 	it('frees a room’s bytes when the upload is cancelled, and when the file is deleted', async () => {
-		const one = await redis.node('1', limits);
-		const two = await redis.node('2', limits);
-		const roomId = await createRoom(await one.client());
-		const ana = await join(one, roomId, 'Ana');
-		const bo = await join(two, roomId, 'Bo');
+		const { one, two, roomId, ana, bo } = await sharedRoom();
 		const { id } = await createUpload(one, ana.token, { size: 2 * MiB });
 		expect(await roomBytes(roomId)).toBe(2 * MiB);
 		const cancelled = await fetch(`${one.url}${UPLOADS_PATH}/${id}`, {
@@ -81,11 +84,7 @@ describe('reservations are freed, whichever process held them', () => {
 	});
 
 	it('frees the uploads of a sender who leaves', async () => {
-		const one = await redis.node('1', limits);
-		const two = await redis.node('2', limits);
-		const roomId = await createRoom(await one.client());
-		const ana = await join(one, roomId, 'Ana');
-		const bo = await join(two, roomId, 'Bo');
+		const { one, two, roomId, ana, bo } = await sharedRoom();
 		await createUpload(one, ana.token, { size: 2 * MiB });
 		await ana.socket.emitWithAck('room:leave');
 		await expect.poll(() => roomBytes(roomId)).toBe(0);
@@ -93,11 +92,7 @@ describe('reservations are freed, whichever process held them', () => {
 	});
 
 	it('frees what a process held once its heartbeat stops', { timeout: 30_000 }, async () => {
-		const one = await redis.node('1', limits);
-		const two = await redis.node('2', limits);
-		const roomId = await createRoom(await one.client());
-		const ana = await join(one, roomId, 'Ana');
-		const bo = await join(two, roomId, 'Bo');
+		const { one, two, roomId, ana, bo } = await sharedRoom();
 		await createUpload(one, ana.token, { size: 2 * MiB });
 		// As a SIGKILL would: it stops talking to Redis without releasing anything.
 		await one.cluster.stop();
@@ -109,11 +104,7 @@ describe('reservations are freed, whichever process held them', () => {
 describe('caps per seat and per address over two processes', () => {
 	it('counts one address’s uploads still on their way on both processes', async () => {
 		const settings = { ...limits, maxRoomBytes: 100 * MiB, maxPendingBytesPerAddress: 3 * MiB };
-		const one = await redis.node('1', settings);
-		const two = await redis.node('2', settings);
-		const roomId = await createRoom(await one.client());
-		const ana = await join(one, roomId, 'Ana');
-		const bo = await join(two, roomId, 'Bo');
+		const { one, two, ana, bo } = await sharedRoom(settings);
 		expect((await createUpload(one, ana.token, { size: 2 * MiB })).status).toBe(201);
 		const refused = await createUpload(two, bo.token, { size: 2 * MiB });
 		expect(refused.status).toBe(429);
@@ -122,11 +113,7 @@ describe('caps per seat and per address over two processes', () => {
 
 	it('counts the room’s files on both processes against MAX_ROOM_FILES', async () => {
 		const settings = { ...limits, maxRoomFiles: 1 };
-		const one = await redis.node('1', settings);
-		const two = await redis.node('2', settings);
-		const roomId = await createRoom(await one.client());
-		const ana = await join(one, roomId, 'Ana');
-		const bo = await join(two, roomId, 'Bo');
+		const { one, two, ana, bo } = await sharedRoom(settings);
 		await upload(one, ana, randomBytes(1000));
 		const refused = await createUpload(two, bo.token, { size: 1000 });
 		expect(refused.status).toBe(413);
@@ -142,11 +129,7 @@ describe('Redis restarted empty', () => {
 		'gets every process’s reservations back, and asks for a new upload meanwhile to try again',
 		{ timeout: 30_000 },
 		async () => {
-			const one = await redis.node('1', limits);
-			const two = await redis.node('2', limits);
-			const roomId = await createRoom(await one.client());
-			const ana = await join(one, roomId, 'Ana');
-			const bo = await join(two, roomId, 'Bo');
+			const { one, two, roomId, ana, bo } = await sharedRoom();
 			await createUpload(one, ana.token, { size: 2 * MiB });
 			await redis.server.kill();
 			const away = await createUpload(two, bo.token, { size: 2 * MiB });
@@ -166,11 +149,10 @@ describe('Redis restarted empty', () => {
 
 describe('a process stopping gracefully', () => {
 	it('lets an upload under way finish, then leaves nothing of it in Redis', async () => {
-		const one = await redis.node('1', { ...limits, uploadDrainSeconds: 30 });
-		const two = await redis.node('2', limits);
-		const roomId = await createRoom(await one.client());
-		const ana = await join(one, roomId, 'Ana');
-		const bo = await join(two, roomId, 'Bo');
+		const { one, roomId, ana, bo } = await sharedRoom(
+			{ ...limits, uploadDrainSeconds: 30 },
+			limits
+		);
 		const { id } = await createUpload(one, ana.token, { size: 2 * MiB });
 		const patch = streamingPatch(one, ana.token, id!, { length: 2 * MiB });
 		await write(patch.request, randomBytes(MiB));
