@@ -39,7 +39,7 @@ export class SealedSource {
 	readonly file: Blob;
 	readonly keys: RecordKeys;
 	readonly salt: Uint8Array<ArrayBuffer>;
-	/** The record size it seals with: RECORD_BYTES but in tests of other sizes. */
+	/** The record size it seals with: RECORD_BYTES, or the size a resumed upload began with. */
 	readonly recordBytes: number;
 	readonly #header: Uint8Array<ArrayBuffer>;
 	readonly #records: number;
