@@ -101,6 +101,7 @@ export const filesSealedBenchmark: Benchmark = {
 			}
 			const rate = (seconds: number) => `${Math.round(FILE_BYTES / MiB / seconds)} MiB/s`;
 			const ratio = (sealed: number, plain: number) => (plain / sealed).toFixed(2);
+			const perGiB = (seconds: number) => `${((seconds * 1024 * MiB) / FILE_BYTES).toFixed(1)} s`;
 			const grown = (bytes: number) => `${Math.round(bytes / MiB)} MiB`;
 			return [
 				`file: ${FILE_BYTES / MiB} MiB, Chromium ${browser.version}, ${UPLOAD_CHUNK_BYTES / MiB} MiB PATCHes, ${isPrivate ? 'a private window' : 'a normal profile'}`,
@@ -111,6 +112,10 @@ export const filesSealedBenchmark: Benchmark = {
 				`Chromium memory growth: sealed upload ${grown(sealedUp.grownBytes)}, sealed download ` +
 					`${grown(sealedDown.grownBytes)} (target < 200 MiB); unsealed ` +
 					`${grown(plainUp.grownBytes)} / ${grown(plainDown.grownBytes)}`,
+				`Chromium CPU per GiB: upload unsealed ${perGiB(plainUp.cpuSeconds)}, sealed ` +
+					`${perGiB(sealedUp.cpuSeconds)}; download unsealed ${perGiB(plainDown.cpuSeconds)}, ` +
+					`sealed ${perGiB(sealedDown.cpuSeconds)} (a machine shared with others slows the ` +
+					`clock, not these)`,
 				`load average ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`
 			];
 		} finally {
@@ -266,6 +271,7 @@ async function openBrowser(profile: string) {
 class ChromiumMemory {
 	async during<T>(work: () => Promise<T>) {
 		const before = chromiumRss();
+		const cpuBefore = chromiumCpuSeconds();
 		let peak = before;
 		const timer = setInterval(() => (peak = Math.max(peak, chromiumRss())), 200);
 		const started = performance.now();
@@ -274,6 +280,7 @@ class ChromiumMemory {
 			return {
 				value,
 				seconds: (performance.now() - started) / 1000,
+				cpuSeconds: chromiumCpuSeconds() - cpuBefore,
 				grownBytes: Math.max(0, peak - before)
 			};
 		} finally {
@@ -283,8 +290,19 @@ class ChromiumMemory {
 }
 
 function chromiumRss(): number {
+	return chromiumUsage().rssBytes;
+}
+
+/** CPU seconds (user and system) that Chromium's live processes have spent so far. */
+function chromiumCpuSeconds(): number {
+	return chromiumUsage().cpuSeconds;
+}
+
+/** Resident memory and CPU time of every Chromium process this benchmark started. */
+function chromiumUsage(): { rssBytes: number; cpuSeconds: number } {
 	const parents = new Map<number, number>();
 	const rss = new Map<number, number>();
+	const cpu = new Map<number, number>();
 	for (const entry of readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
@@ -292,21 +310,27 @@ function chromiumRss(): number {
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 			const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
 			parents.set(Number(entry), Number(fields[1]));
-			if (/chrom/i.test(name)) rss.set(Number(entry), Number(fields[21]) * 4096);
+			if (/chrom/i.test(name)) {
+				rss.set(Number(entry), Number(fields[21]) * 4096);
+				// utime and stime, in clock ticks (100 a second on Linux).
+				cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
+			}
 		} catch {
 			// The process ended while being read.
 		}
 	}
-	let total = 0;
+	let rssBytes = 0;
+	let cpuSeconds = 0;
 	for (const [pid, bytes] of rss) {
 		for (let at: number | undefined = pid; at && at > 1; at = parents.get(at)) {
 			if (at === process.pid) {
-				total += bytes;
+				rssBytes += bytes;
+				cpuSeconds += cpu.get(pid)!;
 				break;
 			}
 		}
 	}
-	return total;
+	return { rssBytes, cpuSeconds };
 }
 
 async function writeRandomFile(path: string, bytes: number): Promise<string> {

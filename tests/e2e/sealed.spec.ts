@@ -160,3 +160,65 @@ test('image thumbnails are made and shown from the opened file', async ({ browse
 		.toBe(64);
 	await Promise.all([anaContext, boContext].map((context) => context.close()));
 });
+
+test('a sealed upload cut off by a reload continues where it stopped and arrives intact', async ({
+	browser
+}) => {
+	const anaContext = await browser.newContext();
+	const boContext = await browser.newContext();
+	const ana = await anaContext.newPage();
+	const bo = await boContext.newPage();
+	const link = await createRoom(ana, { name: 'Ana' });
+	await ana.getByRole('button', { name: 'Join' }).click();
+	await joinRoom(bo, link, 'Bo');
+	await Promise.all([ana, bo].map(openPanel));
+
+	// Many records long, and slowed down so that the reload cuts it off part way.
+	const name = `resumed-${randomBytes(4).toString('hex')}.bin`;
+	const content = randomBytes(3 * 2 ** 20);
+	const path = resolve('test-results', name);
+	writeFileSync(path, content);
+	const devtools = await anaContext.newCDPSession(ana);
+	await devtools.send('Network.enable');
+	const throttle = (bytesPerSecond: number) =>
+		devtools.send('Network.emulateNetworkConditions', {
+			offline: false,
+			latency: 0,
+			downloadThroughput: -1,
+			uploadThroughput: bytesPerSecond
+		});
+	await throttle(256 * 1024);
+	const chooser = ana.waitForEvent('filechooser');
+	await ana.getByRole('button', { name: 'Share files' }).click();
+	await (await chooser).setFiles(path);
+	const progress = ana.getByRole('progressbar', { name });
+	await expect
+		.poll(async () => Number(await progress.getAttribute('aria-valuenow')))
+		.toBeGreaterThanOrEqual(10);
+
+	await ana.reload();
+	await openPanel(ana);
+	// The tab kept how the file was sealed, record size and all, to seal the rest the same way.
+	const kept = await ana.evaluate(() =>
+		JSON.parse(sessionStorage.getItem('dropcall:unfinished-uploads') ?? '[]')
+	);
+	expect(kept).toEqual([expect.objectContaining({ name, recordBytes: 256 * 1024 })]);
+	await throttle(-1);
+	const offsets: number[] = [];
+	ana.on('request', (request) => {
+		if (request.method() === 'PATCH') offsets.push(Number(request.headers()['upload-offset']));
+	});
+	const again = ana.waitForEvent('filechooser');
+	await ana.getByRole('button', { name: `Pick ${name} again` }).click();
+	await (await again).setFiles(path);
+	await expect(fileItem(bo, name)).toContainText('Ana', { timeout: 20_000 });
+	expect(offsets[0], 'the first byte sent after the reload').toBeGreaterThan(0);
+
+	const [download] = await Promise.all([
+		bo.waitForEvent('download'),
+		bo.getByRole('link', { name: `Download ${name}` }).click()
+	]);
+	expect(download.suggestedFilename()).toBe(name);
+	expect(sha256(readFileSync((await download.path())!))).toBe(sha256(content));
+	await Promise.all([anaContext, boContext].map((context) => context.close()));
+});

@@ -12,7 +12,6 @@ import {
 	encodeHeader,
 	HEADER_BYTES,
 	plainBytesPerRecord,
-	RECORD_BYTES,
 	sealRecord,
 	sealRecordBefore,
 	TamperedError
@@ -21,6 +20,11 @@ import { SealedSource } from '../../src/lib/files/sealed/seal-source';
 
 const secret = fromBase64Url('yqdlZ-tYemfogSmv7Ws5PQ');
 const salt = fromBase64Url('I1BsxtFttlv3u_Oo94xnmw');
+/**
+ * Records of 64 KiB, as files were first sealed: batches are counted in bytes (8 MiB sealed,
+ * 1 MiB opened at once), so small records make many to a batch at little cost to the test.
+ */
+const RECORD_BYTES = 64 * 1024;
 const perRecord = plainBytesPerRecord(RECORD_BYTES);
 /** More records than one sealing batch (128) and than the batches opened at once (4 × 16). */
 const RECORDS = 131;
@@ -36,7 +40,7 @@ function bytes(length: number): Uint8Array<ArrayBuffer> {
 async function sealedRecordByRecord(plain: Uint8Array<ArrayBuffer>) {
 	const keys = await deriveKeys(secret, salt);
 	const count = Math.max(1, Math.ceil(plain.length / perRecord));
-	const parts: Uint8Array<ArrayBuffer>[] = [encodeHeader(salt)];
+	const parts: Uint8Array<ArrayBuffer>[] = [encodeHeader(salt, RECORD_BYTES)];
 	for (let i = 0; i < count; i++) {
 		const part = plain.subarray(i * perRecord, (i + 1) * perRecord);
 		parts.push(await sealRecord(keys, i, part, i === count - 1));
@@ -86,7 +90,12 @@ describe('sealing in batches', () => {
 	it('gives the bytes that sealing record by record gives, whatever the range', async () => {
 		const plain = bytes(RECORDS * perRecord - 12_345);
 		const expected = await sealedRecordByRecord(plain);
-		const source = new SealedSource(new Blob([plain]), await deriveKeys(secret, salt), salt);
+		const source = new SealedSource(
+			new Blob([plain]),
+			await deriveKeys(secret, salt),
+			salt,
+			RECORD_BYTES
+		);
 		expect(source.size).toBe(expected.length);
 		expect(firstDifference(await source.slice(0, source.size), expected)).toBe(-1);
 		// Ranges that start and end inside records, across a batch's end, as tus chunks do.
@@ -103,7 +112,12 @@ describe('sealing in batches', () => {
 
 	it('never holds more than one batch while it seals a range', async () => {
 		const plain = bytes(RECORDS * perRecord);
-		const source = new SealedSource(new Blob([plain]), await deriveKeys(secret, salt), salt);
+		const source = new SealedSource(
+			new Blob([plain]),
+			await deriveKeys(secret, salt),
+			salt,
+			RECORD_BYTES
+		);
 		let largest = 0;
 		let next = 0;
 		for await (const { at, bytes: piece } of source.pieces(0, source.size)) {

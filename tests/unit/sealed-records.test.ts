@@ -8,8 +8,9 @@ import {
 	HEADER_BYTES,
 	openRecord,
 	plainBytesOf,
+	MAX_RECORD_BYTES,
 	plainBytesPerRecord,
-	RECORD_BYTES,
+	RECORD_BYTES as NEW_RECORD_BYTES,
 	recordNonce,
 	sealedBytes,
 	sealRecord,
@@ -20,6 +21,11 @@ import { sealedFileReader } from '../../src/lib/files/sealed/tus-source';
 
 const secret = fromBase64Url('yqdlZ-tYemfogSmv7Ws5PQ');
 const salt = fromBase64Url('I1BsxtFttlv3u_Oo94xnmw');
+/**
+ * Most tests seal 64 KiB records, the size files were first sealed with (and which must still
+ * open): the format is the same at any size, and small records keep the tests quick.
+ */
+const RECORD_BYTES = 64 * 1024;
 const perRecord = plainBytesPerRecord(RECORD_BYTES);
 
 /** Deterministic bytes, different in every record, so a moved record is a changed one. */
@@ -29,8 +35,13 @@ function bytes(length: number): Uint8Array<ArrayBuffer> {
 	return out;
 }
 
-async function sealWhole(plain: Uint8Array<ArrayBuffer>) {
-	const source = new SealedSource(new Blob([plain]), await deriveKeys(secret, salt), salt);
+async function sealWhole(plain: Uint8Array<ArrayBuffer>, recordBytes = RECORD_BYTES) {
+	const source = new SealedSource(
+		new Blob([plain]),
+		await deriveKeys(secret, salt),
+		salt,
+		recordBytes
+	);
 	return source.slice(0, source.size);
 }
 
@@ -69,7 +80,7 @@ describe('the sealed record format (RFC 8188 aes128gcm)', () => {
 
 	it('pins a multi-record file: the same key, salt and plaintext give the same bytes', async () => {
 		const sealed = await sealWhole(bytes(2 * perRecord + 5));
-		expect(sealed.length).toBe(sealedBytes(2 * perRecord + 5));
+		expect(sealed.length).toBe(sealedBytes(2 * perRecord + 5, RECORD_BYTES));
 		expect(sealed.length).toBe(HEADER_BYTES + 2 * RECORD_BYTES + 5 + 17);
 		// Computed once with this code after it matched the RFC vector above; pins the record
 		// layout (full records, the short last one, the nonce XOR sequence) against change.
@@ -77,6 +88,32 @@ describe('the sealed record format (RFC 8188 aes128gcm)', () => {
 		expect(toBase64Url(digest)).toMatchInlineSnapshot(
 			`"ZHFxhu5qV_2jaP4CEUJymfbLw1N5ndfBi56_mVe5r_0"`
 		);
+	});
+
+	it('pins a file of the record size new files are sealed with, which opens too', async () => {
+		const perNewRecord = plainBytesPerRecord(NEW_RECORD_BYTES);
+		const plain = bytes(2 * perNewRecord + 5);
+		const sealed = await sealWhole(plain, NEW_RECORD_BYTES);
+		expect(NEW_RECORD_BYTES).toBe(256 * 1024);
+		expect(sealed.length).toBe(sealedBytes(plain.length));
+		expect(sealed.length).toBe(HEADER_BYTES + 2 * NEW_RECORD_BYTES + 5 + 17);
+		expect(new DataView(sealed.buffer).getUint32(16)).toBe(NEW_RECORD_BYTES);
+		// Computed once with this code, whose 64 KiB files match the pinned digest above.
+		const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', sealed));
+		expect(toBase64Url(digest)).toMatchInlineSnapshot(
+			`"s4KZqQEqCmFaVsLbpd1PeFGvtnsF5nom2veKiP2DpvI"`
+		);
+		const opened = await openInChunks(sealed, 100_000);
+		expect(Buffer.from(opened).equals(Buffer.from(plain))).toBe(true);
+	});
+
+	it('refuses a header whose record size would make a reader hold too much', async () => {
+		const sealed = await sealWhole(bytes(1000));
+		for (const recordBytes of [MAX_RECORD_BYTES + 1, 2 ** 32 - 1, 17]) {
+			const lying = sealed.slice();
+			new DataView(lying.buffer).setUint32(16, recordBytes);
+			await expect(openInChunks(lying, 4096), `${recordBytes}`).rejects.toThrow(TamperedError);
+		}
 	});
 
 	it('round-trips sizes around record boundaries, in any chunking', async () => {
@@ -160,7 +197,12 @@ describe('the sealed record format (RFC 8188 aes128gcm)', () => {
 	it('resumes at any offset with the very bytes a whole pass gives', async () => {
 		const plain = bytes(3 * perRecord + 1234);
 		const whole = await sealWhole(plain);
-		const source = new SealedSource(new Blob([plain]), await deriveKeys(secret, salt), salt);
+		const source = new SealedSource(
+			new Blob([plain]),
+			await deriveKeys(secret, salt),
+			salt,
+			RECORD_BYTES
+		);
 		// The record boundary itself, inside the header, and mid-record (a cut-off PATCH).
 		for (const offset of [HEADER_BYTES + RECORD_BYTES, 10, HEADER_BYTES + RECORD_BYTES + 777]) {
 			const rest = await source.slice(offset, source.size);
@@ -185,7 +227,12 @@ describe('the sealed record format (RFC 8188 aes128gcm)', () => {
 	it('hands tus the sealed bytes chunk by chunk, sealing ahead, and resumes anywhere', async () => {
 		const plain = bytes(3 * perRecord + 999);
 		const whole = await sealWhole(plain);
-		const source = new SealedSource(new Blob([plain]), await deriveKeys(secret, salt), salt);
+		const source = new SealedSource(
+			new Blob([plain]),
+			await deriveKeys(secret, salt),
+			salt,
+			RECORD_BYTES
+		);
 		const reader = await sealedFileReader(source).openFile(undefined, 50_000);
 		expect(reader.size).toBe(whole.length);
 		const pieces: number[] = [];

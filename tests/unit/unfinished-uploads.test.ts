@@ -19,10 +19,14 @@ const id = (letter: string) => letter.repeat(22);
 const file = (name: string, bytes: number, lastModified = 1_700_000_000_000) =>
 	new File([new Uint8Array(bytes)], name, { type: 'application/octet-stream', lastModified });
 
-/** The salt and fingerprint of the upload's sealing, kept so a resume seals the same bytes. */
+/**
+ * The salt, fingerprint and record size of the upload's sealing, kept so a resume seals the
+ * same bytes.
+ */
 const sealing = {
 	salt: 'c2FsdHNhbHRzYWx0c2FsdA',
-	fingerprint: 'sealed:10:1700000000000:big.bin:x'
+	fingerprint: 'sealed:10:1700000000000:big.bin:x',
+	recordBytes: 1024 * 1024
 };
 
 beforeEach(() => {
@@ -51,6 +55,17 @@ describe('uploads a reload cut off', () => {
 		expect(isSameFile(file('big.bin', 11), upload!)).toBe(false);
 		expect(isSameFile(file('big.bin', 10, 1), upload!)).toBe(false);
 		expect(isSameFile(file('Big.bin', 10), upload!)).toBe(false);
+	});
+
+	it('keep the record size they were sealed with, 64 KiB for those kept before it was', () => {
+		rememberUnfinished(id('a'), file('big.bin', 10), sealing);
+		expect(readUnfinished()[0]?.recordBytes).toBe(1024 * 1024);
+		const { recordBytes: _, ...older } = { id: id('b'), ...sealing, name: 'b', size: 1, type: '' };
+		sessionStorage.setItem(
+			'dropcall:unfinished-uploads',
+			JSON.stringify([{ ...older, lastModified: 1 }])
+		);
+		expect(readUnfinished()[0]?.recordBytes).toBe(64 * 1024);
 	});
 
 	it('ignore what another script left under their key', () => {

@@ -10,6 +10,10 @@
  */
 import * as v from 'valibot';
 import { FileIdSchema } from '../protocol';
+import { MAX_RECORD_BYTES } from './sealed/records';
+
+/** The record size pages sealed with before they kept it here. */
+const FIRST_RECORD_BYTES = 64 * 1024;
 
 const STORAGE_KEY = 'dropcall:unfinished-uploads';
 
@@ -22,7 +26,15 @@ const UnfinishedSchema = v.object({
 	/** The sealing's salt: picked again, the file is sealed to the same bytes (sealed/prepare.ts). */
 	salt: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)),
 	/** What the file was; a file changed since then must not be sealed with the same salt. */
-	fingerprint: v.pipe(v.string(), v.maxLength(2048))
+	fingerprint: v.pipe(v.string(), v.maxLength(2048)),
+	/**
+	 * The record size it was sealed with. A resume must keep it: records of another size would
+	 * seal other bytes under the same key and nonces, and not follow on from the server's.
+	 */
+	recordBytes: v.optional(
+		v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(MAX_RECORD_BYTES)),
+		FIRST_RECORD_BYTES
+	)
 });
 export type UnfinishedUpload = v.InferOutput<typeof UnfinishedSchema>;
 
@@ -49,7 +61,7 @@ function write(uploads: UnfinishedUpload[]): void {
 export function rememberUnfinished(
 	id: string,
 	file: File,
-	sealing: { salt: string; fingerprint: string }
+	sealing: { salt: string; fingerprint: string; recordBytes: number }
 ): void {
 	const { name, size, type, lastModified } = file;
 	write([

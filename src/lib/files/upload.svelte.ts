@@ -123,7 +123,8 @@ export class Upload {
 					if (this.id) {
 						rememberUnfinished(this.id, file, {
 							salt: toBase64Url(sealed.salt),
-							fingerprint: sealed.fingerprint
+							fingerprint: sealed.fingerprint,
+							recordBytes: sealed.source.recordBytes
 						});
 					}
 				},
@@ -232,14 +233,16 @@ async function sealAgain(
 	continues: UnfinishedUpload | undefined
 ): Promise<SealedUpload> {
 	if (continues && (await fingerprintFile(file)) === continues.fingerprint) {
-		return prepareSealedUpload(file, secret, fromBase64Url(continues.salt));
+		return prepareSealedUpload(file, secret, fromBase64Url(continues.salt), continues.recordBytes);
 	}
 	return prepareSealedUpload(file, secret);
 }
 
 function isContinuing(sealed: SealedUpload, continues: UnfinishedUpload): boolean {
 	return (
-		sealed.fingerprint === continues.fingerprint && toBase64Url(sealed.salt) === continues.salt
+		sealed.fingerprint === continues.fingerprint &&
+		toBase64Url(sealed.salt) === continues.salt &&
+		sealed.source.recordBytes === continues.recordBytes
 	);
 }
 

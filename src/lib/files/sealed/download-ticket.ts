@@ -13,8 +13,11 @@ export interface DownloadTicket {
 	/** The room secret, base64url. */
 	secret: string;
 	name: string;
-	/** The plaintext size, for the browser's progress bar. */
-	size: number;
+	/**
+	 * The sealed size, as the list says it: with the record size in the file's header it gives
+	 * the plaintext size for the browser's progress bar (files differ in record size).
+	 */
+	sealedBytes: number;
 }
 
 /** How a streamed download ended, said by the worker on the ticket's port. */
@@ -34,6 +37,6 @@ export function isDownloadTicket(data: unknown): data is DownloadTicket {
 		ticket.url.startsWith('/files/') &&
 		typeof ticket.secret === 'string' &&
 		typeof ticket.name === 'string' &&
-		typeof ticket.size === 'number'
+		typeof ticket.sealedBytes === 'number'
 	);
 }

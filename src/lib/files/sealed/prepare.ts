@@ -6,7 +6,7 @@
 import { sanitiseFileName } from '../names';
 import { sealDetails } from './details';
 import { fingerprintFile } from './fingerprint';
-import { deriveKeys, newSalt } from './records';
+import { deriveKeys, newSalt, RECORD_BYTES } from './records';
 import { SealedSource } from './seal-source';
 import { makeThumbnail } from './thumbnail';
 
@@ -19,13 +19,15 @@ export interface SealedUpload {
 }
 
 /**
- * `salt`: the salt of an upload being resumed after a reload (same file, same fingerprint);
- * a new upload gets a new one.
+ * `salt` and `recordBytes`: those of an upload being resumed after a reload (same file, same
+ * fingerprint), whose record size may be one an older version of the page sealed with; a new
+ * upload gets a new salt and today's record size.
  */
 export async function prepareSealedUpload(
 	file: File,
 	secret: Uint8Array<ArrayBuffer>,
-	salt = newSalt()
+	salt = newSalt(),
+	recordBytes = RECORD_BYTES
 ): Promise<SealedUpload> {
 	const [keys, thumbnail, fingerprint] = await Promise.all([
 		deriveKeys(secret, salt),
@@ -37,5 +39,5 @@ export async function prepareSealedUpload(
 		type: file.type,
 		...(thumbnail ? { thumbnail } : {})
 	});
-	return { source: new SealedSource(file, keys, salt), salt, details, fingerprint };
+	return { source: new SealedSource(file, keys, salt, recordBytes), salt, details, fingerprint };
 }

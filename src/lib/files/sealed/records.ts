@@ -18,10 +18,18 @@ const DELIMITER_BYTES = 1;
 /** A header with an empty key id: the room secret is the only key there is. */
 export const HEADER_BYTES = SALT_BYTES + 4 + 1;
 /**
- * 64 KiB as Firefox Send had it: big enough that WebCrypto's cost per call is lost in the
- * bytes, small enough that a record is nothing to hold in memory.
+ * The record size new files are sealed with: 256 KiB. Firefox Send's 64 KiB made WebCrypto's
+ * cost per call a large part of the CPU a sealed transfer took in Chromium (one call per record,
+ * on one thread); records of a megabyte sealed at half the speed of 64 to 512 KiB ones in
+ * Chromium 156 (each answer is a new buffer, and ones that big cost more to make). Files sealed
+ * with other sizes still open: the header says the size, and readers take it from there.
  */
-export const RECORD_BYTES = 64 * 1024;
+export const RECORD_BYTES = 256 * 1024;
+/**
+ * The largest record a reader accepts from a header, which anyone who can write to the server's
+ * disk controls: it bounds what one record (and so one batch of them) makes a reader hold.
+ */
+export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
 const RECORD_DELIMITER = 1;
 const LAST_RECORD_DELIMITER = 2;
@@ -121,8 +129,7 @@ export function parseHeader(bytes: Uint8Array): Header | undefined {
 	const idBytes = bytes[SALT_BYTES + 4]!;
 	const headerBytes = SALT_BYTES + 5 + idBytes;
 	if (recordBytes < TAG_BYTES + DELIMITER_BYTES + 1) throw new TamperedError('bad record size');
-	// Bounds what one record may make a reader hold.
-	if (recordBytes > 16 * 1024 * 1024) throw new TamperedError('record size too large');
+	if (recordBytes > MAX_RECORD_BYTES) throw new TamperedError('record size too large');
 	if (bytes.length < headerBytes) return undefined;
 	return { salt: bytes.slice(0, SALT_BYTES), recordBytes, headerBytes };
 }

@@ -10,7 +10,7 @@ import { toBase64Url } from './base64url';
 import type { DownloadOutcome, DownloadTicket } from './download-ticket';
 import { SEALED_DOWNLOADS_PATH } from './download-ticket';
 import { openSealedStream } from './open-stream';
-import { HEADER_BYTES, plainBytesOf, RECORD_BYTES, TamperedError } from './records';
+import { TamperedError } from './records';
 
 /** How long a freshly opened page waits for its new service worker to take it over. */
 const WORKER_WAIT_MS = 3000;
@@ -52,12 +52,6 @@ async function controllingWorker(): Promise<ServiceWorker | undefined> {
 function viaWorker(worker: ServiceWorker, save: SealedSave): Promise<SaveOutcome> {
 	const ticket = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 	const channel = new MessageChannel();
-	const size =
-		plainBytesOf(save.sealedBytes, {
-			salt: new Uint8Array(),
-			recordBytes: RECORD_BYTES,
-			headerBytes: HEADER_BYTES
-		}) ?? 0;
 	const frame = document.createElement('iframe');
 	frame.hidden = true;
 	document.body.append(frame);
@@ -83,7 +77,7 @@ function viaWorker(worker: ServiceWorker, save: SealedSave): Promise<SaveOutcome
 			url: save.url,
 			secret: toBase64Url(save.secret),
 			name: save.name,
-			size
+			sealedBytes: save.sealedBytes
 		};
 		worker.postMessage(message, [channel.port2]);
 	});

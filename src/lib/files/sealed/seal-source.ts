@@ -19,11 +19,13 @@ import {
 import { PlainReader } from './plain-reader';
 
 /**
- * Records read and sealed together: 8 MiB. Each read of the file crosses to the browser
- * process and each record is its own WebCrypto call, so fewer, larger reads and many calls in
- * flight cost less CPU per byte (2 MiB took a tenth more); a 32 MiB chunk is still never held.
+ * Plaintext read and sealed together: 8 MiB (whole records, at least one). Each read of the
+ * file crosses to the browser process and each record is its own WebCrypto call, so fewer,
+ * larger reads and many calls in flight cost less CPU per byte (2 MiB took a tenth more); a
+ * 32 MiB chunk is still never held. Counted in bytes so memory stays the same whatever the
+ * record size.
  */
-const RECORDS_AT_ONCE = 128;
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 /** Sealed bytes that belong at `at` in the sealed file. */
 export interface SealedPiece {
@@ -37,17 +39,28 @@ export class SealedSource {
 	readonly file: Blob;
 	readonly keys: RecordKeys;
 	readonly salt: Uint8Array<ArrayBuffer>;
+	/** The record size it seals with: RECORD_BYTES, or the size a resumed upload began with. */
+	readonly recordBytes: number;
 	readonly #header: Uint8Array<ArrayBuffer>;
 	readonly #records: number;
-	readonly #plainPerRecord = plainBytesPerRecord(RECORD_BYTES);
+	readonly #plainPerRecord: number;
+	readonly #recordsAtOnce: number;
 
-	constructor(file: Blob, keys: RecordKeys, salt: Uint8Array<ArrayBuffer>) {
+	constructor(
+		file: Blob,
+		keys: RecordKeys,
+		salt: Uint8Array<ArrayBuffer>,
+		recordBytes = RECORD_BYTES
+	) {
 		this.file = file;
 		this.keys = keys;
 		this.salt = salt;
-		this.#header = encodeHeader(salt, RECORD_BYTES);
-		this.#records = recordCount(file.size, RECORD_BYTES);
-		this.size = sealedBytes(file.size, RECORD_BYTES);
+		this.recordBytes = recordBytes;
+		this.#header = encodeHeader(salt, recordBytes);
+		this.#records = recordCount(file.size, recordBytes);
+		this.#plainPerRecord = plainBytesPerRecord(recordBytes);
+		this.#recordsAtOnce = Math.max(1, Math.floor(BATCH_BYTES / recordBytes));
+		this.size = sealedBytes(file.size, recordBytes);
 	}
 
 	/** The sealed bytes from `start` up to `end` (exclusive), clipped to the size. */
@@ -72,38 +85,40 @@ export class SealedSource {
 			yield { at: start, bytes: this.#header.slice(start, Math.min(end, HEADER_BYTES)) };
 		}
 		if (end <= HEADER_BYTES) return;
-		const first = Math.floor((Math.max(start, HEADER_BYTES) - HEADER_BYTES) / RECORD_BYTES);
-		const last = Math.min(this.#records - 1, Math.floor((end - 1 - HEADER_BYTES) / RECORD_BYTES));
-		const buffer = new Uint8Array(Math.min(last - first + 1, RECORDS_AT_ONCE) * RECORD_BYTES);
+		const recordBytes = this.recordBytes;
+		const atOnce = this.#recordsAtOnce;
+		const first = Math.floor((Math.max(start, HEADER_BYTES) - HEADER_BYTES) / recordBytes);
+		const last = Math.min(this.#records - 1, Math.floor((end - 1 - HEADER_BYTES) / recordBytes));
+		const buffer = new Uint8Array(Math.min(last - first + 1, atOnce) * recordBytes);
 		const plainStart = first * this.#plainPerRecord;
 		const reader = new PlainReader(
 			this.file,
 			plainStart,
 			Math.min(this.file.size, (last + 1) * this.#plainPerRecord + 1),
-			RECORDS_AT_ONCE * this.#plainPerRecord
+			atOnce * this.#plainPerRecord
 		);
 		try {
-			let reading = reader.next(RECORDS_AT_ONCE * this.#plainPerRecord);
-			for (let batch = first; batch <= last; batch += RECORDS_AT_ONCE) {
-				const batchLast = Math.min(last, batch + RECORDS_AT_ONCE - 1);
+			let reading = reader.next(atOnce * this.#plainPerRecord);
+			for (let batch = first; batch <= last; batch += atOnce) {
+				const batchLast = Math.min(last, batch + atOnce - 1);
 				const sealing = this.#sealBatch(batch, batchLast, await reading);
 				// WebCrypto has its copy of this batch: the next is read while it is sealed.
 				if (batchLast < last) {
-					reading = reader.next(RECORDS_AT_ONCE * this.#plainPerRecord);
+					reading = reader.next(atOnce * this.#plainPerRecord);
 					// Met when awaited; unawaited only when sealing failed, and then unwanted.
 					reading.catch(() => {});
 				}
 				const sealed = await sealing;
 				// One piece per batch: a writer may pay for each call (a synchronous handle in a
 				// private window sends each write to the browser process).
-				const batchStart = HEADER_BYTES + batch * RECORD_BYTES;
+				const batchStart = HEADER_BYTES + batch * recordBytes;
 				const from = Math.max(start, batchStart);
 				const to = Math.min(
 					end,
-					batchStart + (sealed.length - 1) * RECORD_BYTES + sealed.at(-1)!.length
+					batchStart + (sealed.length - 1) * recordBytes + sealed.at(-1)!.length
 				);
 				for (const [index, record] of sealed.entries()) {
-					const recordStart = batchStart + index * RECORD_BYTES;
+					const recordStart = batchStart + index * recordBytes;
 					const recordFrom = Math.max(from, recordStart);
 					const recordTo = Math.min(to, recordStart + record.length);
 					buffer.set(

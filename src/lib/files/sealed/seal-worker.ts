@@ -16,6 +16,7 @@ export interface SealRequest {
 	file: Blob;
 	keys: RecordKeys;
 	salt: Uint8Array<ArrayBuffer>;
+	recordBytes: number;
 	start: number;
 	end: number;
 	/** The private file system's file the sealed range is written to, whatever it held. */
@@ -40,13 +41,14 @@ self.addEventListener('message', (event: MessageEvent<SealRequest>) => {
 	});
 });
 
-async function seal({ file, keys, salt, start, end, into }: SealRequest): Promise<File> {
+async function seal(request: SealRequest): Promise<File> {
+	const { file, keys, salt, recordBytes, start, end, into } = request;
 	const folder = await navigator.storage.getDirectory();
 	const handle = await folder.getFileHandle(into, { create: true });
 	const access = await handle.createSyncAccessHandle();
 	try {
 		access.truncate(0);
-		const source = new SealedSource(file, keys, salt);
+		const source = new SealedSource(file, keys, salt, recordBytes);
 		for await (const { at, bytes } of source.pieces(start, end)) {
 			let written = 0;
 			while (written < bytes.length) {

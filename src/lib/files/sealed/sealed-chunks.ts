@@ -84,11 +84,18 @@ export class SealedChunks {
 
 	#inWorker(range: Pick<SealRequest, 'start' | 'end' | 'into'>): Promise<SealAnswer> {
 		const id = this.#nextRequest++;
-		const { file, keys, salt } = this.#source;
+		const { file, keys, salt, recordBytes } = this.#source;
 		return new Promise((resolve) => {
 			this.#waiting.set(id, resolve);
 			try {
-				this.#worker!.postMessage({ id, file, keys, salt, ...range } satisfies SealRequest);
+				this.#worker!.postMessage({
+					id,
+					file,
+					keys,
+					salt,
+					recordBytes,
+					...range
+				} satisfies SealRequest);
 			} catch (error) {
 				// A browser that cannot hand a key or a file to a worker.
 				this.#waiting.delete(id);

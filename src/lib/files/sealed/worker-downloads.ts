@@ -10,13 +10,13 @@ import { contentDisposition } from '../../../../server/files/headers';
 import { fromBase64Url } from './base64url';
 import { isDownloadTicket, SEALED_DOWNLOADS_PATH, type DownloadOutcome } from './download-ticket';
 import { openSealedStream } from './open-stream';
-import { TamperedError } from './records';
+import { plainBytesOf, TamperedError, type Header } from './records';
 
 interface HeldTicket {
 	url: string;
 	secret: string;
 	name: string;
-	size: number;
+	sealedBytes: number;
 	port: MessagePort;
 }
 
@@ -32,8 +32,8 @@ export function serveSealedDownloads(worker: ServiceWorkerGlobalScope): void {
 		if (!isDownloadTicket(event.data)) return;
 		const port = event.ports[0];
 		if (!port) return;
-		const { ticket, url, secret, name, size } = event.data;
-		tickets.set(ticket, { url, secret, name, size, port });
+		const { ticket, url, secret, name, sealedBytes } = event.data;
+		tickets.set(ticket, { url, secret, name, sealedBytes, port });
 		setTimeout(() => tickets.delete(ticket), TICKET_LIFE_MS);
 		port.postMessage({ type: 'ready' } satisfies DownloadOutcome);
 	});
@@ -61,9 +61,28 @@ async function stream(ticket: HeldTicket): Promise<Response> {
 		tell({ type: 'failed', reason: 'network' });
 		return new Response(null, { status: sealed.status });
 	}
+	let heard: (header: Header) => void = () => {};
+	const heardHeader = new Promise<Header>((resolve) => (heard = resolve));
 	const reader = sealed.body
-		.pipeThrough(openSealedStream(fromBase64Url(ticket.secret)))
+		.pipeThrough(openSealedStream(fromBase64Url(ticket.secret), heard))
 		.getReader();
+	// The plaintext size depends on the record size the file says, so the answer waits for the
+	// header (the stream reads ahead of its reader: nobody needs to ask for it).
+	let plainBytes: number | undefined;
+	try {
+		const header = await Promise.race([
+			heardHeader,
+			reader.closed.then(() => {
+				throw new TamperedError('the file was cut short');
+			})
+		]);
+		plainBytes = plainBytesOf(ticket.sealedBytes, header);
+		if (plainBytes === undefined) throw new TamperedError('no file has this size');
+	} catch (error) {
+		void reader.cancel().catch(() => {});
+		tell({ type: 'failed', reason: error instanceof TamperedError ? 'tampered' : 'network' });
+		return new Response(null, { status: 502 });
+	}
 	const opened = new ReadableStream<Uint8Array>(
 		{
 			async pull(controller) {
@@ -93,7 +112,7 @@ async function stream(ticket: HeldTicket): Promise<Response> {
 		headers: {
 			'Content-Type': 'application/octet-stream',
 			'Content-Disposition': contentDisposition('attachment', ticket.name),
-			'Content-Length': String(ticket.size),
+			'Content-Length': String(plainBytes),
 			'X-Content-Type-Options': 'nosniff'
 		}
 	});
