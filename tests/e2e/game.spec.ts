@@ -141,6 +141,11 @@ test('a full game: turns rotate, the word stays secret, guesses score, everyone 
 	);
 	expect(points.Bo).toBeGreaterThanOrEqual(points.Chul!);
 	expect(points.Chul).toBeGreaterThanOrEqual(50);
+	// Ana, host and drawer, need not wait out the reveal; the guessers cannot hurry it.
+	for (const page of [bo, chul]) {
+		await expect(page.getByRole('button', { name: 'Start the next round' })).toHaveCount(0);
+	}
+	await ana.getByRole('button', { name: 'Start the next round' }).click();
 
 	// Round 2: Bo draws on his phone; the board starts clean.
 	const second = await chooseWord(bo, [ana, chul]);
@@ -152,12 +157,20 @@ test('a full game: turns rotate, the word stays secret, guesses score, everyone 
 	await screenshot(bo, 'game-drawer-phone');
 	await screenshot(ana, 'game-guesser-desktop');
 	await guess(chul, second);
-	await expect(bo.getByRole('main').getByText('The word was')).toContainText(second);
+	for (const page of [ana, bo, chul]) {
+		await expect(page.getByRole('main').getByText('The word was')).toContainText(second);
+	}
+	// Bo drew but is not the host: his word to go on travels to Ana, who starts round 3.
+	await expect(chul.getByRole('button', { name: 'Start the next round' })).toHaveCount(0);
+	await bo.getByRole('button', { name: 'Start the next round' }).click();
 
-	// Round 3: Chul draws; once everyone has drawn, the game names the winner everywhere.
+	// Round 3: Chul draws; once everyone has drawn, the game names the winner everywhere. Nobody
+	// hurries this reveal, so the host's own clock must end it.
 	const third = await chooseWord(chul, [ana, bo]);
+	await expect(chul.getByRole('heading', { name: 'Round 3 of 3' })).toBeVisible();
 	await guess(ana, third);
 	await guess(bo, third);
+	await expect(ana.getByRole('button', { name: 'Show the final scores' })).toBeVisible();
 	for (const page of [ana, bo, chul]) {
 		await expect(page.getByRole('heading', { name: /wins?!|A tie/ })).toBeVisible({
 			timeout: 20_000
@@ -212,8 +225,11 @@ test('a Korean starter plays in Korean, and a drawer who leaves ends the round',
 			page.getByRole('table', { name: 'Scores' }).getByRole('rowheader', { name: /Ana.*left/ })
 		).toBeVisible();
 	}
+	// Bo is host now, so he may start the next round; Chul may not.
+	await expect(chul.getByRole('button', { name: 'Start the next round' })).toHaveCount(0);
+	await bo.getByRole('button', { name: 'Start the next round' }).click();
 	const next = bo.getByRole('group', { name: 'Words to choose from' }).getByRole('button');
-	await expect(next).toHaveCount(3, { timeout: 15_000 });
+	await expect(next).toHaveCount(3);
 	for (const text of await next.allInnerTexts()) expect(text.trim()).toMatch(/^[가-힣 ]+$/);
 	await expect(chul.getByRole('main').getByText('Bo is choosing a word…')).toBeVisible();
 	await expect(chul.getByRole('heading', { name: 'Round 2 of 3' })).toBeVisible();

@@ -65,22 +65,49 @@ const cases = [
 	}
 ] as const;
 
-for (const { label, viewport, locale, scheme } of cases) {
-	test(`lobby, join screen and call fit and look right: ${label}`, async ({ browser }) => {
-		const options = { viewport, locale, colorScheme: scheme } as const;
+/** Lets the page answer a new size or colour scheme (media query listeners, then a paint). */
+async function settle(page: Page) {
+	await page.evaluate(
+		() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+	);
+}
+
+type Case = (typeof cases)[number];
+
+async function look(page: Page, { viewport, scheme }: Case) {
+	await page.setViewportSize(viewport);
+	await page.emulateMedia({ colorScheme: scheme });
+	await settle(page);
+}
+
+// One call per language, looked at in each size and scheme, rather than one call per case:
+// the sizes are what a phone turned sideways or a resized window goes through, and a call
+// costs seconds to set up. The lobby and the join screen are opened fresh in each case.
+for (const locale of ['en-US', 'ko-KR'] as const) {
+	test(`lobby, join screen and call fit and look right: ${locale}`, async ({ browser }) => {
+		const mine = cases.filter((each) => each.locale === locale);
+		const first = mine[0]!;
+		const options = { viewport: first.viewport, locale, colorScheme: first.scheme } as const;
 		const context = await browser.newContext(options);
 		const page = await context.newPage();
-		await page.goto('/');
-		await expectPhoneFriendly(page);
-		await screenshot(page, `lobby-${label}`);
+		let link = '';
+		for (const each of mine) {
+			await look(page, each);
+			await page.goto('/');
+			await expectPhoneFriendly(page);
+			await screenshot(page, `lobby-${each.label}`);
 
-		await submitWithName(page, 'Ana');
-		await expect(page).toHaveURL(/\/r\//);
-		const link = page.url();
-		await expect(page.locator('video')).toHaveCount(1);
-		await expectPhoneFriendly(page);
-		await screenshot(page, `join-${label}`);
+			await submitWithName(page, 'Ana');
+			await expect(page).toHaveURL(/\/r\//);
+			link = page.url();
+			await expect(page.locator('video')).toHaveCount(1);
+			await expectPhoneFriendly(page);
+			await screenshot(page, `join-${each.label}`);
+		}
 
+		// Joined on the phone, where the side panel starts closed; it starts open on a desktop.
+		await look(page, first);
+		await page.reload();
 		await submitWithName(page, 'Ana');
 		const guest = await browser.newContext(options);
 		const guestPage = await guest.newPage();
@@ -88,8 +115,18 @@ for (const { label, viewport, locale, scheme } of cases) {
 		await submitWithName(guestPage, '민준');
 		await expect(page.getByRole('figure')).toHaveCount(2);
 		await expectVideoFrames(page, '민준');
-		await expectPhoneFriendly(page);
-		await screenshot(page, `call-${label}`);
+		for (const each of mine) {
+			await look(page, each);
+			if (each.viewport.width > 1000) {
+				const people = page.getByRole('button', {
+					name: locale === 'en-US' ? /^People/ : /^참여자/
+				});
+				if ((await people.getAttribute('aria-expanded')) === 'false') await people.click();
+				await expect(people).toHaveAttribute('aria-expanded', 'true');
+			}
+			await expectPhoneFriendly(page);
+			await screenshot(page, `call-${each.label}`);
+		}
 		await guest.close();
 		await context.close();
 	});

@@ -412,6 +412,71 @@ describe('people coming and going', () => {
 	});
 });
 
+describe('ending the reveal early', () => {
+	it('lets the drawer who is not host start the next round once the word is out', async () => {
+		const room = new Room(['ana', 'bo', 'chul']);
+		const first = await startAndChoose(room);
+		room.get('bo').guess(first);
+		room.get('chul').guess(first);
+		await room.net.settle();
+		// Ana is host and drew; the guessers may not hurry anyone.
+		expect(room.get('ana').mayEndReveal).toBe(true);
+		expect(room.get('bo').mayEndReveal).toBe(false);
+		const round = { gameId: room.get('ana').state!.gameId, round: 1 };
+		room.get('ana').receive(id('chul'), JSON.stringify({ type: 'next', ...round }));
+		await room.net.settle();
+		expect(room.get('chul').state?.phase).toBe('round-end');
+		room.get('ana').endReveal();
+		await room.net.settle();
+		expect(room.get('chul').state).toMatchObject({ phase: 'choosing', drawerId: id('bo') });
+
+		const bo = room.get('bo');
+		bo.choose(bo.secret.choices[0]!);
+		await room.net.settle();
+		room.get('ana').guess(bo.secret.word!);
+		room.get('chul').guess(bo.secret.word!);
+		await room.net.settle();
+		expect(room.get('chul').revealedWord).toBe(bo.secret.word);
+		expect(room.get('chul').mayEndReveal).toBe(false);
+		room.get('chul').endReveal();
+		await room.net.settle();
+		expect(room.get('chul').state?.phase).toBe('round-end');
+		expect(bo.mayEndReveal).toBe(true);
+		bo.endReveal();
+		await room.net.settle();
+		for (const engine of room.all()) {
+			expect(engine.state).toMatchObject({ phase: 'choosing', round: 3, drawerId: id('chul') });
+		}
+	});
+
+	it('is not offered to a host who has not yet seen the word', async () => {
+		const room = new Room(['ana', 'bo', 'chul']);
+		const first = await startAndChoose(room);
+		room.get('bo').guess(first);
+		room.get('chul').guess(first);
+		await room.net.settle();
+		room.get('ana').endReveal();
+		await room.net.settle();
+		const bo = room.get('bo');
+		bo.choose(bo.secret.choices[0]!);
+		await room.net.settle();
+		room.get('ana').guess(bo.secret.word!);
+		room.get('chul').guess(bo.secret.word!);
+		// Ana, the host, ends the round on the last right guess, before Bo has heard it ended
+		// and sent the word.
+		for (let steps = 0; room.get('ana').state?.phase !== 'round-end' && steps < 100; steps++) {
+			await room.net.step();
+		}
+		expect(room.get('ana').state?.phase).toBe('round-end');
+		expect(room.get('ana').revealedWord).toBeUndefined();
+		expect(room.get('ana').mayEndReveal).toBe(false);
+		room.get('ana').endReveal();
+		expect(room.get('ana').state?.phase).toBe('round-end');
+		await room.net.settle();
+		expect(room.get('ana').mayEndReveal).toBe(true);
+	});
+});
+
 describe('untrusted messages', () => {
 	it('ignores malformed messages and moves nobody may make', async () => {
 		const room = new Room(['ana', 'bo', 'chul']);
@@ -429,6 +494,9 @@ describe('untrusted messages', () => {
 			// Only the drawer may report a right guess or a chosen word.
 			JSON.stringify({ type: 'correct', ...round, guesserId: bo }),
 			JSON.stringify({ type: 'chosen', ...round, hint: [3] }),
+			// Only the drawer may cut the reveal short, and only with a well-formed message.
+			JSON.stringify({ type: 'next', ...round }),
+			JSON.stringify({ type: 'next', ...round, word: 'x' }),
 			// A guess for another round or game.
 			JSON.stringify({ type: 'guess', gameId: 'elsewhere', round: 1, id: 1, text: 'giraffe' })
 		]) {

@@ -7,6 +7,7 @@ import {
 	hostOf,
 	isNewer,
 	matchPresence,
+	mayEndReveal,
 	nextRound,
 	ranking,
 	removePlayer,
@@ -146,6 +147,33 @@ describe('ending a round', () => {
 		const state = timeUp(newGame(), settings.chooseMs);
 		expect(state).toMatchObject({ phase: 'round-end', endReason: 'no-word' });
 		expect(nextRound(state, settings.chooseMs + 5000).drawerId).toBe('bo');
+	});
+});
+
+describe('ending the reveal early', () => {
+	it("lets the host or the round's drawer start the next turn before the reveal is over", () => {
+		const ended = playRound(nextRound(playRound(newGame(), 0, ['bo', 'chul']), 9000), 10_000, [
+			'ana',
+			'chul'
+		]);
+		expect(ended).toMatchObject({ phase: 'round-end', drawerId: 'bo', endsAt: 16_000 });
+		expect(mayEndReveal(ended, 'ana', 'ana')).toBe(true);
+		expect(mayEndReveal(ended, 'bo', 'ana')).toBe(true);
+		expect(mayEndReveal(ended, 'chul', 'ana')).toBe(false);
+		expect(nextRound(ended, 11_500)).toMatchObject({
+			phase: 'choosing',
+			drawerId: 'chul',
+			endsAt: 11_500 + settings.chooseMs
+		});
+	});
+
+	it('hurries nothing but the reveal', () => {
+		const choosing = newGame();
+		const drawing = chooseWord(choosing, [3], 0);
+		for (const state of [choosing, drawing, timeUp(newGame([people[0]!, people[1]!]), 0)]) {
+			expect(mayEndReveal(state, 'ana', 'ana')).toBe(false);
+		}
+		expect(nextRound(drawing, 1000)).toBe(drawing);
 	});
 });
 

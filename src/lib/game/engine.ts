@@ -12,6 +12,8 @@
  *   it right. The host learns only the word's shape (letters per word) for the hint. The word
  *   itself travels once, from the drawer to everyone, after the round ends.
  * - Starting a game is the one thing anyone may do: the starter sends the first state.
+ * - Once the word is out, the host or that round's drawer may start the next round before
+ *   the reveal's time is up; the drawer asks the host, who alone changes the state.
  *
  * Messages can cross a host change, so the drawer repeats "chosen" and "correct" whenever a
  * state shows the host has not taken them in yet; the host ignores what it already has.
@@ -27,6 +29,8 @@ import {
 	hostOf,
 	isPlayer,
 	matchPresence,
+	mayEndReveal,
+	nextRound,
 	scoreGuess,
 	startGame,
 	timeUp,
@@ -158,6 +162,26 @@ export class GameEngine {
 		return true;
 	}
 
+	/**
+	 * Whether this device may end the reveal now (see `mayEndReveal`): only once the word has
+	 * reached it, when the round had one, so that the word the others are waiting for was sent
+	 * before the next round makes them drop it.
+	 */
+	get mayEndReveal(): boolean {
+		const { state } = this;
+		if (!state || !this.#selfId || !mayEndReveal(state, this.#selfId, this.hostId)) return false;
+		const hadWord = state.endReason !== 'no-word' && state.endReason !== 'drawer-left';
+		return !hadWord || this.revealedWord !== undefined;
+	}
+
+	/** The host or the drawer ends the reveal early: the next turn starts, or the game ends. */
+	endReveal(): void {
+		const state = this.state;
+		if (!state || !this.mayEndReveal) return;
+		if (this.isHost) this.#commit(nextRound(state, Date.now()));
+		else this.#toHost({ type: 'next', ...this.#round(state) });
+	}
+
 	get hasGuessedRight(): boolean {
 		const selfId = this.#selfId;
 		return (selfId !== undefined && this.state?.guessed.includes(selfId)) || this.guesses.hasRight;
@@ -208,6 +232,9 @@ export class GameEngine {
 				if (this.isHost && isFromDrawer) {
 					this.#commit(scoreGuess(state, wire.guesserId, Date.now()));
 				}
+				break;
+			case 'next':
+				if (this.isHost && isFromDrawer) this.#commit(nextRound(state, Date.now()));
 				break;
 			case 'guess':
 				this.#judge(senderId, wire.id, wire.text);

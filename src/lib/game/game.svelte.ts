@@ -39,6 +39,8 @@ export class Game {
 	revealedWord = $state<string>();
 	selfId = $state<string>();
 	hasGuessedRight = $state(false);
+	/** The host or the drawer, once the word is out: they may start the next round now. */
+	mayEndReveal = $state(false);
 	/** Someone whose game message was dropped, for a calm notice. */
 	readonly ignored: IgnoredSender;
 
@@ -107,6 +109,10 @@ export class Game {
 		return this.#engine.guess(text);
 	}
 
+	endReveal(): void {
+		this.#engine.endReveal();
+	}
+
 	nameOf(id: string): string {
 		return this.#player(id)?.name ?? this.#session.people.find((p) => p.id === id)?.name ?? '?';
 	}
@@ -141,6 +147,7 @@ export class Game {
 		this.revealedWord = engine.revealedWord;
 		this.selfId = engine.selfId;
 		this.hasGuessedRight = engine.hasGuessedRight;
+		this.mayEndReveal = engine.mayEndReveal;
 	}
 }
 

@@ -180,6 +180,18 @@ export function nextRound(state: GameState, now: number): GameState {
 	});
 }
 
+/**
+ * Who may end the reveal before its time: the host, who keeps the clock, and the drawer whose
+ * round it was, who knows when everyone has seen their drawing. Nobody else can hurry a round.
+ */
+export function mayEndReveal(
+	state: GameState,
+	personId: string,
+	hostId: string | undefined
+): boolean {
+	return state.phase === 'round-end' && (personId === hostId || personId === state.drawerId);
+}
+
 /** What happens when the current phase's time is up. */
 export function timeUp(state: GameState, now: number): GameState {
 	if (now < state.endsAt) return state;

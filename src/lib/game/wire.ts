@@ -91,6 +91,8 @@ export const GameWireSchema = v.variant('type', [
 	}),
 	/** Drawer → host: this guesser got it. */
 	v.strictObject({ type: v.literal('correct'), ...roundEntries, guesserId: PeerIdSchema }),
+	/** Drawer → host: everyone has seen the word, so the next round may start now. */
+	v.strictObject({ type: v.literal('next'), ...roundEntries }),
 	/** Drawer → everyone, once the round is over. */
 	v.strictObject({
 		type: v.literal('reveal'),
