@@ -91,9 +91,9 @@ export class Mesh {
 		return this.peers.get(peerId)?.send(channel, message) ?? false;
 	}
 
-	/** Settles once every connection this side starts has sent its first offer. */
-	async firstOffersSent(): Promise<void> {
-		await Promise.all([...this.peers.values()].map((peer) => peer.firstOfferSent));
+	/** Settles once every connection this side starts has set the answer to its first offer. */
+	async firstAnswersSet(): Promise<void> {
+		await Promise.all([...this.peers.values()].map((peer) => peer.firstAnswerSet));
 	}
 
 	/** Closes every connection; the local tracks belong to LocalMedia and stay its to stop. */
