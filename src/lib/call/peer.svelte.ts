@@ -61,6 +61,8 @@ export class Peer {
 	cameraStream = $state.raw<MediaStream>();
 	screenStream = $state.raw<MediaStream>();
 	audioStream = $state.raw<MediaStream>();
+	/** Their camera's first packets have arrived (its track unmuted): its frames are coming. */
+	isCameraReceiving = $state(false);
 
 	#createdAt = Date.now();
 	#signal: (payload: SignalPayload) => void;
@@ -293,6 +295,8 @@ export class Peer {
 			this.audioStream = new MediaStream([track]);
 		} else if (role === 'camera') {
 			this.cameraStream = new MediaStream([track]);
+			if (!track.muted) this.isCameraReceiving = true;
+			else track.addEventListener('unmute', () => (this.isCameraReceiving = true), { once: true });
 		} else if (role === 'screen') {
 			this.screenStream = new MediaStream([track]);
 		}
