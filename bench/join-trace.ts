@@ -8,6 +8,7 @@
  *   npx tsx bench/join-trace.ts [people] [runs]
  *
  * Environment: BUILD=<folder> serves another build than build/; NO_FLOOR=1 skips the floor;
+ * RECORD=1 has the first person record, as the call benchmark does;
  * QUIET_TRACE=1 prints only the steps; PROFILE=1 adds a CPU profile of each page (for names,
  * build with `minify: false`).
  */
@@ -218,6 +219,8 @@ async function dropcall(browser: Browser, url: string, people: number): Promise<
 			browser.newContext({ permissions: ['camera', 'microphone'] })
 		)
 	);
+	// As in the call benchmark: recording collects chunks rather than asking where to save.
+	await contexts[0]!.addInitScript({ content: 'delete window.showSaveFilePicker' });
 	try {
 		const pages: Page[] = [];
 		for (const [index, context] of contexts.entries()) {
@@ -231,6 +234,10 @@ async function dropcall(browser: Browser, url: string, people: number): Promise<
 		for (const page of pages.slice(0, -1)) {
 			await page.getByRole('button', { name: 'Join' }).click();
 			await page.getByRole('button', { name: 'Leave' }).waitFor();
+		}
+		if (process.env.RECORD) {
+			await pages[0]!.getByRole('button', { name: 'Record', exact: true }).click();
+			await pages[0]!.getByRole('button', { name: 'Stop recording' }).waitFor();
 		}
 		const last = pages.at(-1)!;
 		const profilers = await startProfiling(pages);

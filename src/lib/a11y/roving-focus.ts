@@ -52,7 +52,16 @@ export function rovingFocus(): Attachment<HTMLElement> {
 			event.preventDefault();
 			list[next]!.focus();
 		};
-		const observer = new MutationObserver(apply);
+		// Measured before the next paint, not on each change: measuring the buttons the moment
+		// the call is drawn made the browser lay the whole page out there and then, again.
+		let frame: number | undefined;
+		const schedule = () => {
+			frame ??= requestAnimationFrame(() => {
+				frame = undefined;
+				apply();
+			});
+		};
+		const observer = new MutationObserver(schedule);
 		observer.observe(toolbar, {
 			childList: true,
 			subtree: true,
@@ -61,8 +70,9 @@ export function rovingFocus(): Attachment<HTMLElement> {
 		});
 		toolbar.addEventListener('focusin', onFocusin);
 		toolbar.addEventListener('keydown', onKeydown);
-		apply();
+		schedule();
 		return () => {
+			if (frame !== undefined) cancelAnimationFrame(frame);
 			observer.disconnect();
 			toolbar.removeEventListener('focusin', onFocusin);
 			toolbar.removeEventListener('keydown', onKeydown);

@@ -91,9 +91,21 @@ export class Mesh {
 		return this.peers.get(peerId)?.send(channel, message) ?? false;
 	}
 
-	/** Settles once every connection this side starts has sent its first offer. */
-	async firstOffersSent(): Promise<void> {
-		await Promise.all([...this.peers.values()].map((peer) => peer.firstOfferSent));
+	/**
+	 * Whether someone's media is still on its way (reactive): their connection is being made, or
+	 * their camera's first frames have not arrived yet.
+	 */
+	get isAwaitingMedia(): boolean {
+		return this.#session.peers.some((person) => {
+			const peer = this.peers.get(person.id);
+			if (!peer || peer.state === 'closed') return false;
+			return person.media.video ? !peer.isCameraReceiving : peer.state === 'connecting';
+		});
+	}
+
+	/** Settles once every connection this side starts has set the answer to its first offer. */
+	async firstAnswersSet(): Promise<void> {
+		await Promise.all([...this.peers.values()].map((peer) => peer.firstAnswerSet));
 	}
 
 	/** Closes every connection; the local tracks belong to LocalMedia and stay its to stop. */

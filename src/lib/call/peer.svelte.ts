@@ -49,8 +49,11 @@ export class Peer {
 	/** The side that creates the transceivers and the first offer; the other only answers. */
 	readonly isInitiator: boolean;
 	readonly pc: RTCPeerConnection;
-	/** Settles once this side's first offer is sent (or failed); at once on the answering side. */
-	readonly firstOfferSent: Promise<void>;
+	/**
+	 * Settles once the answer to this side's first offer is set (or the connection closed);
+	 * at once on the answering side. From then on the connection comes up off the main thread.
+	 */
+	readonly firstAnswerSet: Promise<void>;
 
 	state = $state<PeerState>('connecting');
 	error = $state<string>();
@@ -58,6 +61,8 @@ export class Peer {
 	cameraStream = $state.raw<MediaStream>();
 	screenStream = $state.raw<MediaStream>();
 	audioStream = $state.raw<MediaStream>();
+	/** Their camera's first packets have arrived (its track unmuted): its frames are coming. */
+	isCameraReceiving = $state(false);
 
 	#createdAt = Date.now();
 	#signal: (payload: SignalPayload) => void;
@@ -66,6 +71,7 @@ export class Peer {
 	#ignoreOffer = false;
 	#isSettingRemoteAnswerPending = false;
 	#restartTimer: ReturnType<typeof setTimeout> | undefined;
+	#answerSet: () => void = () => {};
 	#tracks: Record<TransceiverRole, MediaStreamTrack | null> = {
 		audio: null,
 		camera: null,
@@ -124,7 +130,10 @@ export class Peer {
 		// The first offer starts now rather than at 'negotiationneeded': that event waits for the
 		// main thread, which is busy drawing the call the moment someone joins, while the offer is
 		// made off it. The event then finds an offer under way and does not fire.
-		this.firstOfferSent = this.isInitiator ? this.#offer() : Promise.resolve();
+		if (this.isInitiator) void this.#offer();
+		this.firstAnswerSet = this.isInitiator
+			? new Promise((resolve) => (this.#answerSet = resolve))
+			: Promise.resolve();
 	}
 
 	async handleSignal(payload: SignalPayload): Promise<void> {
@@ -141,6 +150,7 @@ export class Peer {
 				this.#isSettingRemoteAnswerPending = description.type === 'answer';
 				await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
 				this.#isSettingRemoteAnswerPending = false;
+				if (description.type === 'answer') this.#answerSet();
 				if (description.type === 'offer') {
 					this.#adoptTransceivers();
 					await pc.setLocalDescription();
@@ -202,6 +212,7 @@ export class Peer {
 		this.#channels.close();
 		this.pc.close();
 		this.state = 'closed';
+		this.#answerSet();
 	}
 
 	/** The sender for each role, once the transceivers exist on this side. */
@@ -233,6 +244,7 @@ export class Peer {
 			this.#sendDescription();
 		} catch (error) {
 			this.#report(error);
+			this.#answerSet(); // no answer is coming to an offer never sent
 		} finally {
 			this.#makingOffer = false;
 		}
@@ -283,6 +295,8 @@ export class Peer {
 			this.audioStream = new MediaStream([track]);
 		} else if (role === 'camera') {
 			this.cameraStream = new MediaStream([track]);
+			if (!track.muted) this.isCameraReceiving = true;
+			else track.addEventListener('unmute', () => (this.isCameraReceiving = true), { once: true });
 		} else if (role === 'screen') {
 			this.screenStream = new MediaStream([track]);
 		}

@@ -15,6 +15,8 @@ export interface RecordedTile {
 export const CANVAS_WIDTH = 960;
 export const CANVAS_HEIGHT = 540;
 export const FRAMES_PER_SECOND = 15;
+/** The longest the picture holds still while someone's media is on its way. */
+export const MAX_HOLD_MS = 1500;
 
 export class CallMixer {
 	readonly stream: MediaStream;
@@ -28,10 +30,17 @@ export class CallMixer {
 	#timer: ReturnType<typeof setInterval>;
 	#tiles: () => RecordedTile[];
 	#voiceStreams: () => MediaStream[];
+	#isAwaitingMedia: () => boolean;
+	#heldSince: number | undefined;
 
-	constructor(tiles: () => RecordedTile[], voices: () => MediaStream[]) {
+	constructor(
+		tiles: () => RecordedTile[],
+		voices: () => MediaStream[],
+		isAwaitingMedia: () => boolean = () => false
+	) {
 		this.#tiles = tiles;
 		this.#voiceStreams = voices;
+		this.#isAwaitingMedia = isAwaitingMedia;
 		this.#canvas.width = CANVAS_WIDTH;
 		this.#canvas.height = CANVAS_HEIGHT;
 		this.#context = this.#canvas.getContext('2d', { alpha: false })!;
@@ -56,6 +65,7 @@ export class CallMixer {
 
 	#draw(): void {
 		this.#mixVoices();
+		if (this.#isHoldingStill()) return;
 		const tiles = this.#tiles();
 		const context = this.#context;
 		context.fillStyle = '#11131a';
@@ -86,6 +96,21 @@ export class CallMixer {
 			player.srcObject = null;
 			this.#players.delete(stream);
 		}
+	}
+
+	/**
+	 * While someone's connection is being made the picture holds still: every frame drawn here
+	 * is encoded again by MediaRecorder, on the CPU their first frames need (a phone has two
+	 * cores), and their tile would only show their name meanwhile. Voices go on being mixed.
+	 */
+	#isHoldingStill(): boolean {
+		if (!this.#isAwaitingMedia()) {
+			this.#heldSince = undefined;
+			return false;
+		}
+		const now = performance.now();
+		this.#heldSince ??= now;
+		return now - this.#heldSince < MAX_HOLD_MS;
 	}
 
 	#player(stream: MediaStream): HTMLVideoElement {

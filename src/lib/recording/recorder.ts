@@ -25,6 +25,8 @@ export function canRecord(): boolean {
 export interface RecorderSources {
 	tiles: () => RecordedTile[];
 	voices: () => MediaStream[];
+	/** Someone's media is on its way: the picture may hold still meanwhile. */
+	isAwaitingMedia: () => boolean;
 	/** Words for the file type in the save dialog. */
 	fileDescription: string;
 }
@@ -55,7 +57,7 @@ export class Recorder {
 			? await fileSink(name, type.mimeType, sources.fileDescription)
 			: blobSink(name, type.mimeType);
 		if (!sink) return undefined;
-		const mixer = new CallMixer(sources.tiles, sources.voices);
+		const mixer = new CallMixer(sources.tiles, sources.voices, sources.isAwaitingMedia);
 		try {
 			return new Recorder(
 				mixer,

@@ -73,6 +73,7 @@ export class Recordings {
 			this.#recorder = await Recorder.start({
 				tiles: () => this.#tiles(),
 				voices: () => this.#voices(),
+				isAwaitingMedia: () => this.#mesh.isAwaitingMedia,
 				fileDescription: m.recording_file_type()
 			});
 			if (this.#recorder) {
