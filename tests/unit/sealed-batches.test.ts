@@ -5,27 +5,19 @@
  * wherever it falls among the batches.
  */
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url } from '../../src/lib/files/sealed/base64url';
-import { openSealedStream } from '../../src/lib/files/sealed/open-stream';
 import {
 	deriveKeys,
 	encodeHeader,
 	HEADER_BYTES,
-	plainBytesPerRecord,
 	sealRecord,
 	sealRecordBefore,
 	TamperedError
 } from '../../src/lib/files/sealed/records';
 import { SealedSource } from '../../src/lib/files/sealed/seal-source';
+import { openInChunks, perRecord, RECORD_BYTES, salt, secret } from './sealed-fixtures';
 
-const secret = fromBase64Url('yqdlZ-tYemfogSmv7Ws5PQ');
-const salt = fromBase64Url('I1BsxtFttlv3u_Oo94xnmw');
-/**
- * Records of 64 KiB, as files were first sealed: batches are counted in bytes (8 MiB sealed,
- * 1 MiB opened at once), so small records make many to a batch at little cost to the test.
- */
-const RECORD_BYTES = 64 * 1024;
-const perRecord = plainBytesPerRecord(RECORD_BYTES);
+// Batches are counted in bytes (8 MiB sealed, 1 MiB opened at once), so 64 KiB records make
+// many to a batch at little cost to the test.
 /** More records than one sealing batch (128) and than the batches opened at once (4 × 16). */
 const RECORDS = 131;
 
@@ -46,20 +38,6 @@ async function sealedRecordByRecord(plain: Uint8Array<ArrayBuffer>) {
 		parts.push(await sealRecord(keys, i, part, i === count - 1));
 	}
 	return new Uint8Array(await new Blob(parts).arrayBuffer());
-}
-
-async function opened(sealed: Uint8Array, chunkBytes: number): Promise<Uint8Array> {
-	const chunks = new ReadableStream<Uint8Array>({
-		start(controller) {
-			for (let at = 0; at < sealed.length; at += chunkBytes) {
-				controller.enqueue(sealed.slice(at, at + chunkBytes));
-			}
-			controller.close();
-		}
-	});
-	return new Uint8Array(
-		await new Response(chunks.pipeThrough(openSealedStream(secret))).arrayBuffer()
-	);
 }
 
 /**
@@ -135,7 +113,7 @@ describe('opening many batches at once', () => {
 		const plain = bytes(RECORDS * perRecord + 77);
 		const sealed = await sealedRecordByRecord(plain);
 		for (const chunkBytes of [RECORD_BYTES + 3, 1024 * 1024, sealed.length]) {
-			const opening = await opened(sealed, chunkBytes);
+			const opening = await openInChunks(sealed, chunkBytes);
 			expect(firstDifference(opening, plain), `chunks of ${chunkBytes}`).toBe(-1);
 		}
 	});
@@ -149,7 +127,7 @@ describe('opening many batches at once', () => {
 		swapped.set(record(sealed, 70), HEADER_BYTES + 71 * RECORD_BYTES);
 		const cut = sealed.slice(0, HEADER_BYTES + 120 * RECORD_BYTES);
 		for (const [what, spoilt] of Object.entries({ changed, swapped, cut })) {
-			await expect(opened(spoilt, 100_000), what).rejects.toThrow(TamperedError);
+			await expect(openInChunks(spoilt, 100_000), what).rejects.toThrow(TamperedError);
 		}
 	});
 });

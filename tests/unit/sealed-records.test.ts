@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url } from '../../src/lib/files/sealed/base64url';
 import { openBytes, sealBytes } from '../../src/lib/files/sealed/message';
-import { openSealedStream } from '../../src/lib/files/sealed/open-stream';
 import {
 	deriveKeys,
 	encodeHeader,
@@ -18,15 +17,9 @@ import {
 } from '../../src/lib/files/sealed/records';
 import { SealedSource } from '../../src/lib/files/sealed/seal-source';
 import { sealedFileReader } from '../../src/lib/files/sealed/tus-source';
+import { openInChunks, perRecord, RECORD_BYTES, salt, secret } from './sealed-fixtures';
 
-const secret = fromBase64Url('yqdlZ-tYemfogSmv7Ws5PQ');
-const salt = fromBase64Url('I1BsxtFttlv3u_Oo94xnmw');
-/**
- * Most tests seal 64 KiB records, the size files were first sealed with (and which must still
- * open): the format is the same at any size, and small records keep the tests quick.
- */
-const RECORD_BYTES = 64 * 1024;
-const perRecord = plainBytesPerRecord(RECORD_BYTES);
+// Most tests seal 64 KiB records (sealed-fixtures.ts): the format is the same at any size.
 
 /** Deterministic bytes, different in every record, so a moved record is a changed one. */
 function bytes(length: number): Uint8Array<ArrayBuffer> {
@@ -43,20 +36,6 @@ async function sealWhole(plain: Uint8Array<ArrayBuffer>, recordBytes = RECORD_BY
 		recordBytes
 	);
 	return source.slice(0, source.size);
-}
-
-/** Feeds `sealed` through the opening stream in chunks of `chunkBytes`, as a network would. */
-async function openInChunks(sealed: Uint8Array, chunkBytes: number): Promise<Uint8Array> {
-	const chunks = new ReadableStream<Uint8Array>({
-		start(controller) {
-			for (let i = 0; i < sealed.length; i += chunkBytes) {
-				controller.enqueue(sealed.slice(i, i + chunkBytes));
-			}
-			controller.close();
-		}
-	});
-	const opened = chunks.pipeThrough(openSealedStream(secret));
-	return new Uint8Array(await new Response(opened).arrayBuffer());
 }
 
 describe('the sealed record format (RFC 8188 aes128gcm)', () => {
