@@ -9,7 +9,14 @@ import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { missingBinaries, startCluster, type LocalCluster } from '../../scripts/cluster-launch';
 import type { JoinAnswer, Result } from '../../src/lib/protocol';
-import { createRoom, expectVideoFrames, joinRoom, openPanel, tile } from './helpers';
+import {
+	createRoom,
+	expectVideoFrames,
+	joinRoom,
+	openPanel,
+	throttleUploads,
+	tile
+} from './helpers';
 
 const RESUME_GRACE_SECONDS = 15;
 const missing = missingBinaries();
@@ -343,7 +350,7 @@ test.describe('files on two processes', () => {
 		browser
 	}) => {
 		test.setTimeout(120_000);
-		const [anaContext, ana] = await personOn(browser, '2');
+		const [, ana] = await personOn(browser, '2');
 		const [, bo] = await personOn(browser, '1');
 		const link = await createRoom(ana, { name: 'Ana' });
 		await ana.getByRole('button', { name: 'Join' }).click();
@@ -351,16 +358,7 @@ test.describe('files on two processes', () => {
 		await openPanel(bo);
 
 		// Slowed down, so that the process dies part way through.
-		const devtools = await anaContext.newCDPSession(ana);
-		await devtools.send('Network.enable');
-		const throttle = (uploadThroughput: number) =>
-			devtools.send('Network.emulateNetworkConditions', {
-				offline: false,
-				latency: 0,
-				downloadThroughput: -1,
-				uploadThroughput
-			});
-		await throttle(256 * 1024);
+		const throttle = await throttleUploads(ana, 256 * 1024);
 		const uploadsMade: string[] = [];
 		ana.on('response', (response) => {
 			const isNewUpload = response.request().method() === 'POST' && response.status() === 201;

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { createRoom, joinRoom, openPanel, screenshot } from './helpers';
+import { expect, test, type Page } from '@playwright/test';
+import { createRoom, joinRoom, openPanel, screenshot, throttleUploads } from './helpers';
 import { fileSettings } from './server-env';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -73,18 +73,6 @@ async function drawPng(page: Page, hue: number): Promise<Buffer> {
 		return [...new Uint8Array(await blob.arrayBuffer())];
 	}, hue);
 	return Buffer.from(bytes);
-}
-
-/** Slows this page's uploads to `bytesPerSecond`, so progress can be seen and stopped. */
-async function throttleUploads(context: BrowserContext, page: Page, bytesPerSecond: number) {
-	const devtools = await context.newCDPSession(page);
-	await devtools.send('Network.enable');
-	await devtools.send('Network.emulateNetworkConditions', {
-		offline: false,
-		latency: 0,
-		downloadThroughput: -1,
-		uploadThroughput: bytesPerSecond
-	});
 }
 
 test('a shared file reaches the other person byte for byte and goes when its sender leaves', async ({
@@ -174,7 +162,7 @@ test('files dropped anywhere on the page or pasted from the clipboard are shared
 
 test('an upload shows its progress and can be cancelled, leaving nothing', async ({ browser }) => {
 	const { contexts, ana, bo } = await roomOfTwo(browser);
-	await throttleUploads(contexts[0]!, ana, 256 * 1024);
+	await throttleUploads(ana, 256 * 1024);
 	await shareFiles(ana, [fileOnDisk('big video.mp4', randomBytes(4 << 20))]);
 	const progress = ana.getByRole('progressbar', { name: 'big video.mp4' });
 	await expect(progress).toBeVisible();
@@ -227,7 +215,7 @@ for (const [label, viewport] of [
 		]);
 		await expect(ana.getByRole('list', { name: 'Files' }).getByRole('listitem')).toHaveCount(3);
 		await expect(ana.locator('img[src^="blob:"]')).toHaveCount(2);
-		await throttleUploads(contexts[0]!, ana, 512 * 1024);
+		await throttleUploads(ana, 512 * 1024);
 		await shareFiles(ana, [fileOnDisk('Holiday video.mp4', randomBytes(12 << 20))]);
 		const progress = ana.getByRole('progressbar', { name: 'Holiday video.mp4' });
 		await expect(progress).toHaveAttribute('aria-valuetext', /left/);

@@ -127,3 +127,24 @@ export async function showControl(page: Page, name: string): Promise<Locator> {
 	await expect(control).toBeVisible();
 	return control;
 }
+
+/**
+ * Slows this page's uploads through the browser's devtools, so progress can be seen and cut
+ * off; the function it returns sets another rate, -1 for none.
+ */
+export async function throttleUploads(
+	page: Page,
+	bytesPerSecond: number
+): Promise<(bytesPerSecond: number) => Promise<unknown>> {
+	const devtools = await page.context().newCDPSession(page);
+	await devtools.send('Network.enable');
+	const throttle = (uploadThroughput: number) =>
+		devtools.send('Network.emulateNetworkConditions', {
+			offline: false,
+			latency: 0,
+			downloadThroughput: -1,
+			uploadThroughput
+		});
+	await throttle(bytesPerSecond);
+	return throttle;
+}

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { createRoom, expectPeople, expectVideoFrames, joinRoom, openPanel, tile } from './helpers';
+import {
+	createRoom,
+	expectPeople,
+	expectVideoFrames,
+	joinRoom,
+	openPanel,
+	throttleUploads,
+	tile
+} from './helpers';
 import { seatSettings } from './server-env';
 
 const reloadGraceMs = Number(seatSettings.RELOAD_GRACE_SECONDS) * 1000;
@@ -106,14 +114,7 @@ test('a reload is not a leave: same seat, same files, camera as it was, no Join'
 	const bigPath = resolve('test-results', `reload-big-${Date.now()}.bin`);
 	const big = randomBytes(3 * 2 ** 20);
 	writeFileSync(bigPath, big);
-	const devtools = await anaContext.newCDPSession(ana);
-	await devtools.send('Network.enable');
-	await devtools.send('Network.emulateNetworkConditions', {
-		offline: false,
-		latency: 0,
-		downloadThroughput: -1,
-		uploadThroughput: 256 * 1024
-	});
+	const throttle = await throttleUploads(ana, 256 * 1024);
 	const chooser = ana.waitForEvent('filechooser');
 	await ana.getByRole('button', { name: 'Share files' }).click();
 	await (await chooser).setFiles(bigPath);
@@ -135,12 +136,7 @@ test('a reload is not a leave: same seat, same files, camera as it was, no Join'
 		'false'
 	);
 	// The upload the reload cut off: picked again, it continues at the server's offset.
-	await devtools.send('Network.emulateNetworkConditions', {
-		offline: false,
-		latency: 0,
-		downloadThroughput: -1,
-		uploadThroughput: -1
-	});
+	await throttle(-1);
 	const offsets: number[] = [];
 	ana.on('request', (request) => {
 		if (request.method() === 'PATCH') offsets.push(Number(request.headers()['upload-offset']));

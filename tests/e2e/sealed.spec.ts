@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { createRoom, joinRoom, openPanel } from './helpers';
+import { createRoom, joinRoom, openPanel, throttleUploads } from './helpers';
 import { fileSettings } from './server-env';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -178,16 +178,7 @@ test('a sealed upload cut off by a reload continues where it stopped and arrives
 	const content = randomBytes(3 * 2 ** 20);
 	const path = resolve('test-results', name);
 	writeFileSync(path, content);
-	const devtools = await anaContext.newCDPSession(ana);
-	await devtools.send('Network.enable');
-	const throttle = (bytesPerSecond: number) =>
-		devtools.send('Network.emulateNetworkConditions', {
-			offline: false,
-			latency: 0,
-			downloadThroughput: -1,
-			uploadThroughput: bytesPerSecond
-		});
-	await throttle(256 * 1024);
+	const throttle = await throttleUploads(ana, 256 * 1024);
 	const chooser = ana.waitForEvent('filechooser');
 	await ana.getByRole('button', { name: 'Share files' }).click();
 	await (await chooser).setFiles(path);
