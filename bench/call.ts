@@ -75,29 +75,33 @@ export async function startApp(staticDir?: string) {
 	return { url, close: () => dropcall.stop() };
 }
 
-export async function dropcallRun(
+/**
+ * A room for `people`, each in their own context on the join screen with their camera open,
+ * everyone but the last already in the call. `initScript` runs in every page first.
+ */
+export async function callAwaitingLastJoin(
 	browser: Browser,
 	url: string,
 	people: number,
-	recording: boolean
-): Promise<number> {
+	initScript?: (index: number) => string
+) {
 	const socket = io(url, { transports: ['websocket'] });
 	const created = await socket.emitWithAck('room:create', { seats: people, devices: 'none' });
 	socket.close();
-	const link = `${url}/r/${created.roomId}`;
 	const contexts = await Promise.all(
 		Array.from({ length: people }, () =>
 			browser.newContext({ permissions: ['camera', 'microphone'] })
 		)
 	);
-	// The first person records (collecting chunks rather than asking where to save), so the
-	// figure is the call with everything on: recording, and every page sampling its connections.
-	await contexts[0]!.addInitScript({ content: 'delete window.showSaveFilePicker' });
+	const close = () => Promise.all(contexts.map((context) => context.close()));
 	try {
+		// The first person may record: collecting chunks rather than asking where to save.
+		await contexts[0]!.addInitScript({ content: 'delete window.showSaveFilePicker' });
 		const pages: Page[] = [];
 		for (const [index, context] of contexts.entries()) {
+			if (initScript) await context.addInitScript({ content: initScript(index) });
 			const page = await context.newPage();
-			await page.goto(link);
+			await page.goto(`${url}/r/${created.roomId}`);
 			await page.getByRole('textbox', { name: 'Your name' }).fill(`P${index}`);
 			await page.locator('button[aria-pressed="true"]', { hasText: 'Camera' }).waitFor();
 			pages.push(page);
@@ -106,6 +110,23 @@ export async function dropcallRun(
 			await page.getByRole('button', { name: 'Join' }).click();
 			await page.getByRole('button', { name: 'Leave' }).waitFor();
 		}
+		return { pages, close };
+	} catch (error) {
+		await close();
+		throw error;
+	}
+}
+
+export async function dropcallRun(
+	browser: Browser,
+	url: string,
+	people: number,
+	recording: boolean
+): Promise<number> {
+	const { pages, close } = await callAwaitingLastJoin(browser, url, people);
+	try {
+		// With recording the figure is the call with everything on: recording, and every page
+		// sampling its connections.
 		if (recording) {
 			await pages[0]!.getByRole('button', { name: 'Record', exact: true }).click();
 			await pages[0]!.getByRole('button', { name: 'Stop recording' }).waitFor();
@@ -117,7 +138,7 @@ export async function dropcallRun(
 			`figure:not([aria-label="P${people - 1}"]) video`
 		);
 	} finally {
-		await Promise.all(contexts.map((context) => context.close()));
+		await close();
 	}
 }
 

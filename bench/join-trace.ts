@@ -13,11 +13,10 @@
  * build with `minify: false`).
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { io } from 'socket.io-client';
 import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
 import { cameraConstraints, microphoneConstraints } from '../src/lib/call/capture.ts';
 import { startFloorServer } from './floor/server.ts';
-import { startApp } from './call.ts';
+import { callAwaitingLastJoin, startApp } from './call.ts';
 
 const TRACE = `(() => {
 	const log = [];
@@ -211,30 +210,10 @@ async function timeline(pages: Page[], joiner: Page): Promise<string[]> {
 }
 
 async function dropcall(browser: Browser, url: string, people: number): Promise<string[]> {
-	const socket = io(url, { transports: ['websocket'] });
-	const created = await socket.emitWithAck('room:create', { seats: people, devices: 'none' });
-	socket.close();
-	const contexts = await Promise.all(
-		Array.from({ length: people }, () =>
-			browser.newContext({ permissions: ['camera', 'microphone'] })
-		)
+	const { pages, close } = await callAwaitingLastJoin(browser, url, people, (index) =>
+		TRACE.replace('P_SELF', `P${index}`)
 	);
-	// As in the call benchmark: recording collects chunks rather than asking where to save.
-	await contexts[0]!.addInitScript({ content: 'delete window.showSaveFilePicker' });
 	try {
-		const pages: Page[] = [];
-		for (const [index, context] of contexts.entries()) {
-			await context.addInitScript({ content: TRACE.replace('P_SELF', `P${index}`) });
-			const page = await context.newPage();
-			await page.goto(`${url}/r/${created.roomId}`);
-			await page.getByRole('textbox', { name: 'Your name' }).fill(`P${index}`);
-			await page.locator('button[aria-pressed="true"]', { hasText: 'Camera' }).waitFor();
-			pages.push(page);
-		}
-		for (const page of pages.slice(0, -1)) {
-			await page.getByRole('button', { name: 'Join' }).click();
-			await page.getByRole('button', { name: 'Leave' }).waitFor();
-		}
 		if (process.env.RECORD) {
 			await pages[0]!.getByRole('button', { name: 'Record', exact: true }).click();
 			await pages[0]!.getByRole('button', { name: 'Stop recording' }).waitFor();
@@ -250,7 +229,7 @@ async function dropcall(browser: Browser, url: string, people: number): Promise<
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		return [...(await timeline(pages, last)), ...(await stopProfiling(profilers))];
 	} finally {
-		await Promise.all(contexts.map((context) => context.close()));
+		await close();
 	}
 }
 
