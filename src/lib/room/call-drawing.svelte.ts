@@ -1,0 +1,71 @@
+/**
+ * When the call is drawn, in two steps, so that drawing it never holds up the connections.
+ *
+ * Drawing the call takes the main thread for tens of milliseconds (over a hundred on a busy
+ * phone), and every step of a connection's offer and answer waits for the main thread between
+ * its network round trips: drawn once the offers were out, the call held up the answers that
+ * arrived meanwhile, and the candidates with them. So it is drawn once the answers are set (at
+ * most a moment later), while ICE and DTLS come up on the browser's network thread.
+ *
+ * With the call come the tiles and the controls a person needs first (microphone, camera, chat,
+ * Leave); the rest (invite buttons, the people and files panel, the less used controls) once
+ * everyone's media is arriving and the page has a moment: drawn with the call, or even between
+ * a connection coming up and its first frame, they held up those frames by tens of milliseconds.
+ */
+import type { Mesh } from '../call/mesh.svelte';
+import { whenIdle } from '../idle';
+import type { RoomSession } from './session.svelte';
+
+/** The longest the call waits to be drawn for the answers to its connections' first offers. */
+const ANSWERS_WAIT_MS = 400;
+/** The longest the rest of the call waits for everyone's media, and then for a moment. */
+const COMPLETE_WAIT_MS = 1500;
+const IDLE_WAIT_MS = 300;
+
+/** Create while a component initialises: it watches the session for as long as that lives. */
+export class CallDrawing {
+	isDrawn = $state(false);
+	isComplete = $state(false);
+
+	constructor(session: RoomSession, mesh: Mesh) {
+		$effect(() => {
+			if (!session.isInRoom) {
+				if (session.status !== 'stopping') this.isDrawn = false;
+				return;
+			}
+			if (this.isDrawn) return;
+			let isCurrent = true;
+			const drawAnyway = new Promise((resolve) => setTimeout(resolve, ANSWERS_WAIT_MS));
+			void Promise.race([mesh.firstAnswersSet(), drawAnyway]).then(() => {
+				if (!isCurrent) return;
+				// The join screen goes as the call comes, and with it the focused Join button or
+				// name field; moving focus off a removed element made the browser lay out the whole
+				// new call there and then (50 to 180 ms on a busy machine). Let go of it first.
+				if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+				this.isDrawn = true;
+			});
+			return () => {
+				isCurrent = false;
+			};
+		});
+
+		$effect(() => {
+			if (!this.isDrawn) {
+				this.isComplete = false;
+				return;
+			}
+			if (this.isComplete) return;
+			let isCurrent = true;
+			const complete = () => {
+				if (isCurrent) this.isComplete = true;
+			};
+			// A connection that never comes up must not keep the rest of the call away for long.
+			const completeAnyway = setTimeout(complete, COMPLETE_WAIT_MS);
+			if (!mesh.isAwaitingMedia) whenIdle(complete, IDLE_WAIT_MS);
+			return () => {
+				isCurrent = false;
+				clearTimeout(completeAnyway);
+			};
+		});
+	}
+}
