@@ -145,6 +145,7 @@ test('a full game: turns rotate, the word stays secret, guesses score, everyone 
 	for (const page of [bo, chul]) {
 		await expect(page.getByRole('button', { name: 'Start the next round' })).toHaveCount(0);
 	}
+	await screenshot(ana, 'game-reveal-host-desktop');
 	await ana.getByRole('button', { name: 'Start the next round' }).click();
 
 	// Round 2: Bo draws on his phone; the board starts clean.
@@ -162,6 +163,7 @@ test('a full game: turns rotate, the word stays secret, guesses score, everyone 
 	}
 	// Bo drew but is not the host: his word to go on travels to Ana, who starts round 3.
 	await expect(chul.getByRole('button', { name: 'Start the next round' })).toHaveCount(0);
+	await screenshot(bo, 'game-reveal-drawer-phone');
 	await bo.getByRole('button', { name: 'Start the next round' }).click();
 
 	// Round 3: Chul draws; once everyone has drawn, the game names the winner everywhere. Nobody
