@@ -97,6 +97,42 @@ test('a whole call from the keyboard: join, mute both ways, chat, leave', async 
 	await hostContext.close();
 });
 
+test('Enter pressed while the camera is still opening joins as soon as it is open', async ({
+	browser
+}) => {
+	const hostContext = await browser.newContext();
+	const host = await hostContext.newPage();
+	const link = await createRoom(host, { name: 'Ana' });
+	await host.getByRole('button', { name: 'Join' }).click();
+
+	const context = await browser.newContext();
+	// The camera opens only when the test says, as a slow one does on a busy phone.
+	await context.addInitScript(() => {
+		const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+		let release = () => {};
+		const released = new Promise<void>((resolve) => (release = resolve));
+		Object.assign(window, { releaseCamera: () => release() });
+		navigator.mediaDevices.getUserMedia = async (constraints) => {
+			await released;
+			return open(constraints);
+		};
+	});
+	const page = await context.newPage();
+	await page.goto(link);
+	const name = page.getByRole('textbox', { name: 'Your name' });
+	await tabTo(page, name);
+	await page.keyboard.type('Kim');
+	await page.keyboard.press('Enter');
+	await page.evaluate(() => (window as unknown as { releaseCamera: () => void }).releaseCamera());
+	await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Camera', exact: true })).toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
+	await context.close();
+	await hostContext.close();
+});
+
 test('? opens the shortcuts dialog, Escape closes it and focus goes back', async ({ page }) => {
 	await createRoom(page, { name: 'Ana' });
 	await page.getByRole('button', { name: 'Join' }).click();
