@@ -412,6 +412,31 @@ describe('people coming and going', () => {
 	});
 });
 
+describe('messages crossing on different paths', () => {
+	it('shows the word to a guesser whose reveal overtook the state that ended the round', async () => {
+		const room = new Room(['ana', 'bo', 'chul']);
+		const first = await startAndChoose(room);
+		room.get('bo').guess(first);
+		room.get('chul').guess(first);
+		await room.net.settle();
+		room.get('ana').endReveal();
+		await room.net.settle();
+		// Round 2: Bo draws and Ana hosts, so the round's end and its word come from two people.
+		const bo = room.get('bo');
+		bo.choose(bo.secret.choices[0]!);
+		await room.net.settle();
+		const word = bo.secret.word!;
+		room.get('ana').guess(word);
+		room.get('chul').guess(word);
+		await room.net.settleExcept(id('ana'), id('chul'));
+		const chul = room.get('chul');
+		expect(chul.state?.phase).toBe('drawing');
+		await room.net.settle();
+		expect(chul.state?.phase).toBe('round-end');
+		expect(chul.revealedWord).toBe(word);
+	});
+});
+
 describe('ending the reveal early', () => {
 	it('lets the drawer who is not host start the next round once the word is out', async () => {
 		const room = new Room(['ana', 'bo', 'chul']);

@@ -66,6 +66,23 @@ export class PeerNetwork {
 		this.#receivers.get(message.to)?.(message.from, message.data);
 	}
 
+	/**
+	 * Delivers everything in flight but what goes from one peer to another, which waits (in
+	 * order) for a later settle: a slow path between two peers while the rest talk on.
+	 */
+	async settleExcept(from: string, to: string): Promise<void> {
+		const isHeld = (message: Delivery) => message.from === from && message.to === to;
+		for (let rounds = 0; rounds < 10_000; rounds++) {
+			for (let i = 0; i < 5; i++) await Promise.resolve();
+			const index = this.#queue.findIndex((message) => !isHeld(message));
+			if (index < 0) return;
+			const [message] = this.#queue.splice(index, 1);
+			this.delivered.push(message!);
+			this.#receivers.get(message!.to)?.(message!.from, message!.data);
+		}
+		throw new Error('The peers never stopped talking');
+	}
+
 	/** Delivers only the next message in flight, for tests that cut in between two. */
 	async step(): Promise<void> {
 		for (let i = 0; i < 5; i++) await Promise.resolve();
