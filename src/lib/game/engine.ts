@@ -83,6 +83,8 @@ export class GameEngine {
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	/** `gameId:round` that the secret and the guesses belong to. */
 	#roundKey = '';
+	/** The word the drawer revealed for this round, before this device knew the round was over. */
+	#earlyWord: string | undefined;
 
 	constructor(options: GameEngineOptions) {
 		this.#options = options;
@@ -245,11 +247,11 @@ export class GameEngine {
 				this.#options.onChange();
 				break;
 			case 'reveal':
-				if (isFromDrawer && (state.phase === 'round-end' || state.phase === 'over')) {
-					this.revealedWord = wire.word;
-					this.secret.remember(wire.word);
-					this.#options.onChange();
-				}
+				if (!isFromDrawer) break;
+				// From the drawer, it can overtake the host's state that ended the round: kept
+				// until that state arrives, and shown only then.
+				this.#earlyWord = wire.word;
+				this.#showRevealedWord();
 				break;
 		}
 	}
@@ -269,6 +271,7 @@ export class GameEngine {
 		this.secret.newRound('');
 		this.guesses.clear();
 		this.revealedWord = undefined;
+		this.#earlyWord = undefined;
 	}
 
 	#judge(senderId: string, id: number, text: string): void {
@@ -303,6 +306,7 @@ export class GameEngine {
 			this.secret.newRound(key);
 			this.guesses.clear();
 			this.revealedWord = undefined;
+			this.#earlyWord = undefined;
 			if (this.isDrawer && state.phase === 'choosing') {
 				void this.#offerWords(key, state.language);
 				this.#options.onBoardNeeded?.();
@@ -342,6 +346,7 @@ export class GameEngine {
 		this.#armTimer();
 		this.#remindHost();
 		this.#revealIfOver();
+		this.#showRevealedWord();
 		this.#options.onChange();
 	}
 
@@ -385,6 +390,16 @@ export class GameEngine {
 		if (state.phase !== 'round-end' && state.phase !== 'over') return;
 		this.revealedWord = word;
 		this.#broadcast({ type: 'reveal', ...this.#round(state), word });
+	}
+
+	#showRevealedWord(): void {
+		const state = this.state;
+		const word = this.#earlyWord;
+		if (!state || !word || (state.phase !== 'round-end' && state.phase !== 'over')) return;
+		this.#earlyWord = undefined;
+		this.revealedWord = word;
+		this.secret.remember(word);
+		this.#options.onChange();
 	}
 
 	async #offerWords(key: string, language: Language): Promise<void> {
