@@ -21,13 +21,16 @@ const JOIN_MS = 2000;
 /** Work `afterJoin` has put off and not yet run. */
 const putOff = new Set<() => void>();
 
-/** Runs work the join can do without, once the join is through and the page has a moment. */
-export function afterJoin(work: () => void): void {
+/**
+ * Runs work the join can do without, once the join is through and the page has a moment;
+ * `joinMs` 0 when no connection is being made (alone in the room).
+ */
+export function afterJoin(work: () => void, joinMs = JOIN_MS): void {
 	const run = () => {
 		if (putOff.delete(run)) work();
 	};
 	putOff.add(run);
-	setTimeout(() => whenIdle(run), JOIN_MS);
+	setTimeout(() => whenIdle(run), joinMs);
 }
 
 /**
