@@ -16,9 +16,9 @@ import {
 import { SealedSource } from '../../src/lib/files/sealed/seal-source';
 import { openInChunks, perRecord, RECORD_BYTES, salt, secret } from './sealed-fixtures';
 
-// Batches are counted in bytes (8 MiB sealed, 1 MiB opened at once), so 64 KiB records make
-// many to a batch at little cost to the test.
-/** More records than one sealing batch (128) and than the batches opened at once (4 × 16). */
+// Batches are counted in bytes (8 MiB sealed at once, 4 MiB opened ahead), so 64 KiB records
+// make many to a batch at little cost to the test.
+/** More records than one sealing batch (128) and than are opened ahead at once (64). */
 const RECORDS = 131;
 
 /** Deterministic bytes, different in every record. */

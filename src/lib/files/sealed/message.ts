@@ -2,7 +2,7 @@
  * Small things sealed whole, in the same format as files: a file's name, type and thumbnail
  * travel to the server as one sealed message it stores and hands on but cannot read.
  */
-import { openSealedStream } from './open-stream';
+import { openSealedBody } from './open-stream';
 import { deriveKeys, newSalt } from './records';
 import { SealedSource } from './seal-source';
 
@@ -20,6 +20,6 @@ export async function openBytes(
 	secret: Uint8Array<ArrayBuffer>,
 	sealed: Uint8Array<ArrayBuffer>
 ): Promise<Uint8Array<ArrayBuffer>> {
-	const opened = new Blob([sealed]).stream().pipeThrough(openSealedStream(secret));
+	const opened = openSealedBody(new Blob([sealed]).stream(), secret);
 	return new Uint8Array(await new Response(opened).arrayBuffer());
 }

@@ -1,161 +1,122 @@
 /**
- * Opens a sealed file as it streams: bytes in as they arrive, plaintext out batch by batch,
- * never more than a few megabytes held. A record that fails its tag, a file cut short, a record
- * out of place or bytes after the last record error the stream with TamperedError, so whatever
- * is writing the plaintext stops instead of finishing a wrong file.
+ * Opens a sealed file as it streams: sealed bytes in as they arrive, plaintext out record by
+ * record, never more than a few megabytes held. A record that fails its tag, a file cut short,
+ * a record out of place or bytes after the last record error the stream with TamperedError, so
+ * whatever is writing the plaintext stops instead of finishing a wrong file.
  */
+import { StreamFiller } from './stream-filler';
 import {
 	deriveKeys,
+	HEADER_BYTES,
 	openRecord,
 	parseHeader,
+	SALT_BYTES,
 	TamperedError,
 	type Header,
 	type RecordKeys
 } from './records';
 
 /**
- * Sealed bytes opened together: 1 MiB of whole records, at least one. Chromium 156 does
- * AES-GCM inside the decrypt() call itself (a profile shows no time on other threads), so the
- * gain is fewer trips through the stream and the promise machinery per byte, not work side by
- * side; a browser that does hand the work to other threads gets that too. Counted in bytes so
- * that what is held stays the same whatever record size a file was sealed with.
+ * Sealed bytes being opened while the oldest record is handed on, so that reading the network
+ * and WebCrypto's promises overlap with the writer. Counted in bytes, so that what is held
+ * stays the same whatever record size a file was sealed with.
  */
-const BATCH_BYTES = 1024 * 1024;
-/**
- * Batches being opened while the oldest is handed on, so that the stream keeps reading the
- * network while a batch waits on WebCrypto or on the writer.
- */
-const BATCHES_IN_FLIGHT = 4;
-/** Bytes each side of the stream may queue: a few batches, so neither side waits on the other. */
+const OPENING_BYTES = 4 * 1024 * 1024;
+/** Plaintext opened and waiting for the reader to take it. */
 const QUEUED_BYTES = 4 * 1024 * 1024;
 
-/** `onHeader` hears the file's header as soon as it has arrived, before any record is opened. */
-export function openSealedStream(
+interface Opening {
+	sequence: number;
+	opened: Promise<{ plain: Uint8Array<ArrayBuffer>; isLast: boolean }>;
+}
+
+/**
+ * The plaintext of the sealed file `sealed` streams. `onHeader` hears the file's header as
+ * soon as it has arrived, before any record is opened; the stream reads that far by itself.
+ */
+export function openSealedBody(
+	sealed: ReadableStream<Uint8Array>,
 	secret: Uint8Array<ArrayBuffer>,
 	onHeader?: (header: Header) => void
-): TransformStream<Uint8Array, Uint8Array> {
-	const queue = new ByteQueue();
+): ReadableStream<Uint8Array<ArrayBuffer>> {
+	const source = new StreamFiller(sealed);
 	let header: Header | undefined;
 	let keys: RecordKeys | undefined;
+	/** The one buffer every record is read into: WebCrypto takes a copy of what it is given. */
+	let record = new Uint8Array(0);
 	let sequence = 0;
-	let hasEnded = false;
-	/** Batches being opened, oldest first: handed on in this order whenever they finish. */
-	const opening: Promise<Uint8Array<ArrayBuffer>[]>[] = [];
+	/** The last record's sequence number, once the sealed bytes have ended. */
+	let lastSequence: number | undefined;
+	const opening: Opening[] = [];
 
-	/** Opens these records, the next in sequence. */
-	function openBatch(records: Uint8Array<ArrayBuffer>[], endsFile: boolean) {
-		if (hasEnded && records.length > 0) throw new TamperedError('bytes after the last record');
-		hasEnded = endsFile;
-		const first = sequence;
-		sequence += records.length;
-		const opened = Promise.all(
-			records.map((record, index) => openRecord(keys!, first + index, record))
-		).then((plains) =>
-			plains.map(({ plain, isLast }, index) => {
-				const mustBeLast = endsFile && index === plains.length - 1;
-				if (isLast !== mustBeLast) {
+	async function readHeader(): Promise<Header> {
+		let start = await source.fill(new Uint8Array(HEADER_BYTES), 0);
+		if (start.filled < HEADER_BYTES) throw new TamperedError('the file was cut short');
+		const idBytes = start.buffer[SALT_BYTES + 4]!;
+		if (idBytes > 0) {
+			const whole = new Uint8Array(HEADER_BYTES + idBytes);
+			whole.set(start.buffer);
+			start = await source.fill(whole, HEADER_BYTES);
+		}
+		const read = parseHeader(start.buffer.subarray(0, start.filled));
+		if (!read) throw new TamperedError('the file was cut short');
+		return read;
+	}
+
+	/** Reads the next record and starts opening it, or learns that the last one was read. */
+	async function readRecord(recordBytes: number): Promise<void> {
+		const read = await source.fill(record, 0);
+		record = read.buffer;
+		if (read.filled === 0) {
+			if (sequence === 0) throw new TamperedError('the file was cut short');
+			lastSequence = sequence - 1;
+			return;
+		}
+		// WebCrypto copies its input before decrypt() returns ("get a copy of the bytes held by
+		// the data parameter", https://w3c.github.io/webcrypto/#SubtleCrypto-method-decrypt), so
+		// the buffer is free for the next record at once.
+		const opened = openRecord(keys!, sequence, record.subarray(0, read.filled));
+		// Awaited in turn; until then a failure must not count as unhandled.
+		opened.catch(() => {});
+		opening.push({ sequence, opened });
+		// Only the end of the bytes leaves a record short.
+		if (read.filled < recordBytes) lastSequence = sequence;
+		sequence += 1;
+	}
+
+	return new ReadableStream<Uint8Array<ArrayBuffer>>(
+		{
+			async pull(controller) {
+				if (!header) {
+					header = await readHeader();
+					onHeader?.(header);
+					keys = await deriveKeys(secret, header.salt);
+					record = new Uint8Array(header.recordBytes);
+				}
+				const ahead = Math.max(2, Math.floor(OPENING_BYTES / header.recordBytes));
+				// Two in flight at least: whether the oldest is the last is known once the one
+				// after it, or the end, has been read.
+				while (lastSequence === undefined && opening.length < ahead) {
+					await readRecord(header.recordBytes);
+				}
+				const oldest = opening.shift();
+				if (!oldest) {
+					controller.close();
+					return;
+				}
+				const { plain, isLast } = await oldest.opened;
+				if (isLast !== (oldest.sequence === lastSequence)) {
 					throw new TamperedError(
 						isLast ? 'bytes after the last record' : 'the file was cut short'
 					);
 				}
-				return plain;
-			})
-		);
-		// Awaited in turn below; until then a failure must not count as unhandled.
-		opened.catch(() => {});
-		opening.push(opened);
-	}
-
-	/** Hands on the oldest batch's plaintext once it is open. */
-	async function handOn(controller: TransformStreamDefaultController<Uint8Array>) {
-		for (const plain of await opening.shift()!) controller.enqueue(plain);
-	}
-
-	/** Every whole record known not to be the last (a byte after it has arrived), at most `most`. */
-	function takeRecords(most = Infinity): Uint8Array<ArrayBuffer>[] {
-		const records: Uint8Array<ArrayBuffer>[] = [];
-		while (records.length < most && queue.length > header!.recordBytes) {
-			records.push(queue.take(header!.recordBytes));
-		}
-		return records;
-	}
-
-	const strategy = { highWaterMark: QUEUED_BYTES, size: (chunk: Uint8Array) => chunk.byteLength };
-	return new TransformStream(
-		{
-			async transform(chunk, controller) {
-				queue.push(chunk);
-				if (!header) {
-					header = parseHeader(queue.peek(queue.length));
-					if (!header) return;
-					onHeader?.(header);
-					keys = await deriveKeys(secret, header.salt);
-					queue.take(header.headerBytes);
-				}
-				const perBatch = Math.max(1, Math.floor(BATCH_BYTES / header.recordBytes));
-				while (queue.length > header.recordBytes * perBatch) {
-					openBatch(takeRecords(perBatch), false);
-					while (opening.length >= BATCHES_IN_FLIGHT) await handOn(controller);
-				}
+				controller.enqueue(plain);
+				if (oldest.sequence === lastSequence) controller.close();
 			},
-			async flush(controller) {
-				if (!header || queue.length === 0) throw new TamperedError('the file was cut short');
-				const records = takeRecords();
-				records.push(queue.take(queue.length));
-				openBatch(records, true);
-				while (opening.length > 0) await handOn(controller);
+			cancel(reason) {
+				return source.cancel(reason);
 			}
 		},
-		strategy,
-		strategy
+		new ByteLengthQueuingStrategy({ highWaterMark: QUEUED_BYTES })
 	);
-}
-
-/** Bytes waiting to make a whole record, kept as the chunks they came in. */
-class ByteQueue {
-	#chunks: Uint8Array[] = [];
-	length = 0;
-
-	push(chunk: Uint8Array): void {
-		if (chunk.length === 0) return;
-		this.#chunks.push(chunk);
-		this.length += chunk.length;
-	}
-
-	peek(count: number): Uint8Array<ArrayBuffer> {
-		return this.#copy(count, false);
-	}
-
-	/**
-	 * The next `count` bytes: a view into the chunk they arrived in when they all did (WebCrypto
-	 * copies what it is given, so a record need not be copied first), else a copy.
-	 */
-	take(count: number): Uint8Array<ArrayBuffer> {
-		const head = this.#chunks[0];
-		if (!head || head.length < count || !(head.buffer instanceof ArrayBuffer)) {
-			return this.#copy(count, true);
-		}
-		const taken = head.subarray(0, count) as Uint8Array<ArrayBuffer>;
-		if (head.length === count) this.#chunks.shift();
-		else this.#chunks[0] = head.subarray(count);
-		this.length -= count;
-		return taken;
-	}
-
-	#copy(count: number, isTaking: boolean): Uint8Array<ArrayBuffer> {
-		const out = new Uint8Array(count);
-		let filled = 0;
-		let index = 0;
-		while (filled < count) {
-			const chunk = this.#chunks[index]!;
-			const part = chunk.subarray(0, count - filled);
-			out.set(part, filled);
-			filled += part.length;
-			if (!isTaking) index += 1;
-			else if (part.length === chunk.length) this.#chunks.shift();
-			else this.#chunks[0] = chunk.subarray(part.length);
-		}
-		if (isTaking) this.length -= count;
-		return out;
-	}
 }

@@ -9,7 +9,7 @@
 import { toBase64Url } from './base64url';
 import type { DownloadOutcome, DownloadTicket } from './download-ticket';
 import { SEALED_DOWNLOADS_PATH } from './download-ticket';
-import { openSealedStream } from './open-stream';
+import { openSealedBody } from './open-stream';
 import { TamperedError } from './records';
 
 /** How long a freshly opened page waits for its new service worker to take it over. */
@@ -101,7 +101,7 @@ async function viaFilePicker(save: SealedSave): Promise<SaveOutcome> {
 		const sealed = await fetch(save.url);
 		if (!sealed.ok || !sealed.body) throw new Error(`HTTP ${sealed.status}`);
 		// pipeTo aborts the writable on error, so a half-written file is discarded, not kept.
-		await sealed.body.pipeThrough(openSealedStream(save.secret)).pipeTo(writable);
+		await openSealedBody(sealed.body, save.secret).pipeTo(writable);
 		return 'done';
 	} catch (error) {
 		return error instanceof TamperedError ? 'tampered' : 'failed';
@@ -112,9 +112,7 @@ async function viaMemory(save: SealedSave): Promise<SaveOutcome> {
 	try {
 		const sealed = await fetch(save.url);
 		if (!sealed.ok || !sealed.body) return 'failed';
-		const opened = await new Response(
-			sealed.body.pipeThrough(openSealedStream(save.secret))
-		).blob();
+		const opened = await new Response(openSealedBody(sealed.body, save.secret)).blob();
 		const url = URL.createObjectURL(opened);
 		const anchor = document.createElement('a');
 		anchor.href = url;

@@ -9,7 +9,7 @@
 import { contentDisposition } from '../../../../server/files/headers';
 import { fromBase64Url } from './base64url';
 import { isDownloadTicket, SEALED_DOWNLOADS_PATH, type DownloadOutcome } from './download-ticket';
-import { openSealedStream } from './open-stream';
+import { openSealedBody } from './open-stream';
 import { plainBytesOf, TamperedError, type Header } from './records';
 
 interface HeldTicket {
@@ -63,9 +63,7 @@ async function stream(ticket: HeldTicket): Promise<Response> {
 	}
 	let heard: (header: Header) => void = () => {};
 	const heardHeader = new Promise<Header>((resolve) => (heard = resolve));
-	const reader = sealed.body
-		.pipeThrough(openSealedStream(fromBase64Url(ticket.secret), heard))
-		.getReader();
+	const reader = openSealedBody(sealed.body, fromBase64Url(ticket.secret), heard).getReader();
 	// The plaintext size depends on the record size the file says, so the answer waits for the
 	// header (the stream reads ahead of its reader: nobody needs to ask for it).
 	let plainBytes: number | undefined;
