@@ -84,7 +84,7 @@ export const filesSealedBenchmark: Benchmark = {
 			});
 			await ana.setInputFiles('#bench-file', source);
 
-			const memory = new ChromiumMemory();
+			const memory = new ChromiumMemory(server.pid!);
 			const plainUp = await memory.during(() => plainUpload(ana, anaToken()));
 			const sealedUp = await memory.during(() => sealedUpload(ana, bo));
 			const plainDown = await memory.during(() => plainDownload(bo, boToken(), plainUp.value));
@@ -116,6 +116,9 @@ export const filesSealedBenchmark: Benchmark = {
 					`${perGiB(sealedUp.cpuSeconds)}; download unsealed ${perGiB(plainDown.cpuSeconds)}, ` +
 					`sealed ${perGiB(sealedDown.cpuSeconds)} (a machine shared with others slows the ` +
 					`clock, not these)`,
+				`server CPU per GiB: upload unsealed ${perGiB(plainUp.serverCpuSeconds)}, sealed ` +
+					`${perGiB(sealedUp.serverCpuSeconds)}; download unsealed ` +
+					`${perGiB(plainDown.serverCpuSeconds)}, sealed ${perGiB(sealedDown.serverCpuSeconds)}`,
 				`load average ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`
 			];
 		} finally {
@@ -269,9 +272,16 @@ async function openBrowser(profile: string) {
 
 /** Resident memory of every Chromium process this benchmark started, sampled while it works. */
 class ChromiumMemory {
+	readonly #serverPid: number;
+
+	constructor(serverPid: number) {
+		this.#serverPid = serverPid;
+	}
+
 	async during<T>(work: () => Promise<T>) {
 		const before = chromiumRss();
 		const cpuBefore = chromiumCpuSeconds();
+		const serverCpuBefore = cpuSecondsOf(this.#serverPid);
 		let peak = before;
 		const timer = setInterval(() => (peak = Math.max(peak, chromiumRss())), 200);
 		const started = performance.now();
@@ -281,6 +291,7 @@ class ChromiumMemory {
 				value,
 				seconds: (performance.now() - started) / 1000,
 				cpuSeconds: chromiumCpuSeconds() - cpuBefore,
+				serverCpuSeconds: cpuSecondsOf(this.#serverPid) - serverCpuBefore,
 				grownBytes: Math.max(0, peak - before)
 			};
 		} finally {
@@ -296,6 +307,13 @@ function chromiumRss(): number {
 /** CPU seconds (user and system) that Chromium's live processes have spent so far. */
 function chromiumCpuSeconds(): number {
 	return chromiumUsage().cpuSeconds;
+}
+
+/** CPU seconds (user and system) one process has spent so far. */
+function cpuSecondsOf(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Resident memory and CPU time of every Chromium process this benchmark started. */
