@@ -42,6 +42,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+	await sendPeopleHome();
 	await redis?.close().catch(() => {});
 	await cluster?.stop();
 });
@@ -62,9 +63,17 @@ async function seatsIn(roomId: string): Promise<Record<string, StoredSeat>> {
 
 const roomIdOf = (link: string) => new URL(link).pathname.split('/').at(-1)!;
 
+/**
+ * The people's contexts, closed when they are done: left open, their pages went on calling
+ * each other (camera and all) through every spec after this one, in the same browser.
+ */
+const people: BrowserContext[] = [];
+const sendPeopleHome = () => Promise.all(people.splice(0).map((context) => context.close()));
+
 /** A browser context that HAProxy's cookie sends to one node, as if it had landed there. */
 async function personOn(browser: Browser, nodeName: string): Promise<[BrowserContext, Page]> {
 	const context = await browser.newContext({ baseURL: cluster.proxyUrl });
+	people.push(context);
 	await context.addCookies([{ name: 'DROPCALL_NODE', value: nodeName, url: cluster.proxyUrl }]);
 	return [context, await context.newPage()];
 }
@@ -180,6 +189,7 @@ test.describe('two people on two processes', () => {
 		await ana.getByRole('button', { name: 'Join' }).click();
 		await joinRoom(bo, link, 'Bo');
 	});
+	test.afterAll(sendPeopleHome);
 
 	test('meet: video decodes both ways and chat arrives', async () => {
 		const seats = Object.values(await seatsIn(roomIdOf(link)));
@@ -300,6 +310,7 @@ test.describe('files on two processes', () => {
 		const node = cluster.nodes.find((each) => each.name === nodeName)!;
 		return readdirSync(node.uploadDir);
 	};
+	test.afterEach(sendPeopleHome);
 
 	test('stay with the process that received them and reach everyone', async ({ browser }) => {
 		test.setTimeout(120_000);

@@ -1,6 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { board, drawLine, expectConnected, inkAt, openWhiteboard } from './board-helpers';
-import { createRoom, joinRoom } from './helpers';
+import { createRoom, joinRoom, launchWithoutDevices } from './helpers';
 
 const desktop = { viewport: { width: 1280, height: 800 } };
 
@@ -96,8 +96,11 @@ async function say(page: Page, text: string) {
 const ignoredNotice = (page: Page) =>
 	page.getByRole('status').filter({ hasText: 'Something Mallory sent could not be used' });
 
-test('one hostile peer cannot break chat, board or game for the others', async ({ browser }) => {
+test('one hostile peer cannot break chat, board or game for the others', async () => {
 	test.setTimeout(180_000);
+	// Data channels, not media, are the point: three people sending each other video (six
+	// encoders on two cores) only slowed this test and whatever ran after it.
+	const browser = await launchWithoutDevices();
 	const anaContext = await browser.newContext(desktop);
 	const boContext = await browser.newContext(desktop);
 	const malloryContext = await browser.newContext(desktop);
@@ -199,5 +202,5 @@ test('one hostile peer cannot break chat, board or game for the others', async (
 	await say(ana, 'Game survived');
 	await expect((await openChat(bo)).getByText('Game survived')).toBeVisible();
 
-	await Promise.all([anaContext.close(), boContext.close(), malloryContext.close()]);
+	await browser.close();
 });

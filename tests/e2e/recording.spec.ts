@@ -26,9 +26,13 @@ async function decode(page: Page, bytes: Buffer, mimeType: string) {
 			video.currentTime = 0;
 			await video.play();
 			const stream = (video as HTMLVideoElement & { captureStream(): MediaStream }).captureStream();
-			while (stream.getTracks().length < 2 && !video.ended) {
-				await new Promise((resolve) => setTimeout(resolve, 50));
-			}
+			// The captured stream gains its tracks as playback reaches them.
+			await new Promise<void>((resolve) => {
+				const check = () => (stream.getTracks().length >= 2 || video.ended) && resolve();
+				stream.addEventListener('addtrack', check);
+				video.addEventListener('ended', check);
+				check();
+			});
 			const kinds = stream
 				.getTracks()
 				.map((track) => track.kind)

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { createRoom, expectPeople, joinRoom, launchWithoutDevices, screenshot } from './helpers';
 
 test('people who join one room see the same People list, live', async ({ browser }) => {
@@ -70,28 +70,56 @@ test('the name is remembered and the invite link is copied', async ({ page }) =>
 	expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
 });
 
-for (const [label, viewport] of [
-	['phone', { width: 390, height: 844 }],
-	['desktop', { width: 1280, height: 800 }]
-] as const) {
-	test(`screenshots of the lobby and a room (${label})`, async ({ browser }) => {
-		const context = await browser.newContext({ viewport });
-		const page = await context.newPage();
+// One lobby, one room and one call give both sizes their pictures: the page is narrowed and
+// widened rather than made again, which cost a second call.
+test.describe('screenshots of the lobby and a room', () => {
+	test.describe.configure({ mode: 'serial' });
+	let context: BrowserContext;
+	let other: BrowserContext;
+	let page: Page;
+	let link: string;
+	test.beforeAll(async ({ browser }) => {
+		context = await browser.newContext();
+		other = await browser.newContext();
+		page = await context.newPage();
+	});
+	test.afterAll(async () => {
+		await Promise.all([context.close(), other.close()]);
+	});
+
+	const sizes = [
+		['phone', { width: 390, height: 844 }],
+		['desktop', { width: 1280, height: 800 }]
+	] as const;
+
+	test('screenshots of the lobby', async () => {
 		await page.goto('/');
 		await page.getByRole('textbox', { name: 'Your name' }).fill('Ana');
-		await screenshot(page, `lobby-${label}`);
-		const link = await createRoom(page, { name: 'Ana' });
+		for (const [label, viewport] of sizes) {
+			await page.setViewportSize(viewport);
+			await screenshot(page, `lobby-${label}`);
+		}
+	});
+
+	test('screenshots of the join screen', async () => {
+		link = await createRoom(page, { name: 'Ana' });
 		await expect(page.getByRole('button', { name: 'Camera', exact: true })).toHaveAttribute(
 			'aria-pressed',
 			'true'
 		);
-		await screenshot(page, `join-${label}`);
-		await page.getByRole('button', { name: 'Join' }).click();
-		const other = await context.browser()!.newContext({ viewport });
-		await joinRoom(await other.newPage(), link, '김민준');
-		await expectPeople(page, ['Ana', '김민준']);
-		await screenshot(page, `room-${label}`);
-		await other.close();
-		await context.close();
+		for (const [label, viewport] of sizes) {
+			await page.setViewportSize(viewport);
+			await screenshot(page, `join-${label}`);
+		}
 	});
-}
+
+	test('screenshots of a room', async () => {
+		await page.getByRole('button', { name: 'Join' }).click();
+		await joinRoom(await other.newPage(), link, '김민준');
+		for (const [label, viewport] of sizes) {
+			await page.setViewportSize(viewport);
+			await expectPeople(page, ['Ana', '김민준']);
+			await screenshot(page, `room-${label}`);
+		}
+	});
+});

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { createRoom, joinRoom, openPanel, throttleUploads } from './helpers';
 import { fileSettings } from './server-env';
 
@@ -130,86 +130,87 @@ test('a sealed file reaches the link holders intact, the server learns nothing, 
 	await Promise.all([anaContext, boContext, chulContext].map((context) => context.close()));
 });
 
-test('image thumbnails are made and shown from the opened file', async ({ browser }) => {
-	const anaContext = await browser.newContext();
-	const boContext = await browser.newContext();
-	const ana = await anaContext.newPage();
-	const bo = await boContext.newPage();
-	const link = await createRoom(ana, { name: 'Ana' });
-	await ana.getByRole('button', { name: 'Join' }).click();
-	await joinRoom(bo, link, 'Bo');
-	await Promise.all([ana, bo].map(openPanel));
-	const png = await ana.evaluate(async () => {
-		const canvas = document.createElement('canvas');
-		canvas.width = canvas.height = 160;
-		const context = canvas.getContext('2d')!;
-		context.fillStyle = 'rgb(200 40 90)';
-		context.fillRect(0, 0, 160, 160);
-		const blob = await new Promise<Blob>((done) => canvas.toBlob((b) => done(b!), 'image/png'));
-		return [...new Uint8Array(await blob.arrayBuffer())];
+// The two tests below share one call of two; the reload, which changes Ana's page, comes last.
+test.describe('in one call of two', () => {
+	test.describe.configure({ mode: 'serial' });
+	let anaContext: BrowserContext;
+	let boContext: BrowserContext;
+	let ana: Page;
+	let bo: Page;
+	test.beforeAll(async ({ browser }) => {
+		anaContext = await browser.newContext();
+		boContext = await browser.newContext();
+		ana = await anaContext.newPage();
+		bo = await boContext.newPage();
+		const link = await createRoom(ana, { name: 'Ana' });
+		await ana.getByRole('button', { name: 'Join' }).click();
+		await joinRoom(bo, link, 'Bo');
+		await Promise.all([ana, bo].map(openPanel));
 	});
-	const chooser = ana.waitForEvent('filechooser');
-	await ana.getByRole('button', { name: 'Share files' }).click();
-	await (
-		await chooser
-	).setFiles({ name: 'rose.png', mimeType: 'image/png', buffer: Buffer.from(png) });
-	const thumbnail = fileItem(bo, 'rose.png').locator('img');
-	await expect(thumbnail).toHaveAttribute('src', /^blob:/);
-	await expect
-		.poll(() => thumbnail.evaluate((image: HTMLImageElement) => image.naturalWidth))
-		.toBe(64);
-	await Promise.all([anaContext, boContext].map((context) => context.close()));
-});
-
-test('a sealed upload cut off by a reload continues where it stopped and arrives intact', async ({
-	browser
-}) => {
-	const anaContext = await browser.newContext();
-	const boContext = await browser.newContext();
-	const ana = await anaContext.newPage();
-	const bo = await boContext.newPage();
-	const link = await createRoom(ana, { name: 'Ana' });
-	await ana.getByRole('button', { name: 'Join' }).click();
-	await joinRoom(bo, link, 'Bo');
-	await Promise.all([ana, bo].map(openPanel));
-
-	// Many records long, and slowed down so that the reload cuts it off part way.
-	const name = `resumed-${randomBytes(4).toString('hex')}.bin`;
-	const content = randomBytes(3 * 2 ** 20);
-	const path = resolve('test-results', name);
-	writeFileSync(path, content);
-	const throttle = await throttleUploads(ana, 256 * 1024);
-	const chooser = ana.waitForEvent('filechooser');
-	await ana.getByRole('button', { name: 'Share files' }).click();
-	await (await chooser).setFiles(path);
-	const progress = ana.getByRole('progressbar', { name });
-	await expect
-		.poll(async () => Number(await progress.getAttribute('aria-valuenow')))
-		.toBeGreaterThanOrEqual(10);
-
-	await ana.reload();
-	await openPanel(ana);
-	// The tab kept how the file was sealed, record size and all, to seal the rest the same way.
-	const kept = await ana.evaluate(() =>
-		JSON.parse(sessionStorage.getItem('dropcall:unfinished-uploads') ?? '[]')
-	);
-	expect(kept).toEqual([expect.objectContaining({ name, recordBytes: 256 * 1024 })]);
-	await throttle(-1);
-	const offsets: number[] = [];
-	ana.on('request', (request) => {
-		if (request.method() === 'PATCH') offsets.push(Number(request.headers()['upload-offset']));
+	test.afterAll(async () => {
+		await Promise.all([anaContext, boContext].map((context) => context.close()));
 	});
-	const again = ana.waitForEvent('filechooser');
-	await ana.getByRole('button', { name: `Pick ${name} again` }).click();
-	await (await again).setFiles(path);
-	await expect(fileItem(bo, name)).toContainText('Ana', { timeout: 20_000 });
-	expect(offsets[0], 'the first byte sent after the reload').toBeGreaterThan(0);
 
-	const [download] = await Promise.all([
-		bo.waitForEvent('download'),
-		bo.getByRole('link', { name: `Download ${name}` }).click()
-	]);
-	expect(download.suggestedFilename()).toBe(name);
-	expect(sha256(readFileSync((await download.path())!))).toBe(sha256(content));
-	await Promise.all([anaContext, boContext].map((context) => context.close()));
+	test('image thumbnails are made and shown from the opened file', async () => {
+		const png = await ana.evaluate(async () => {
+			const canvas = document.createElement('canvas');
+			canvas.width = canvas.height = 160;
+			const context = canvas.getContext('2d')!;
+			context.fillStyle = 'rgb(200 40 90)';
+			context.fillRect(0, 0, 160, 160);
+			const blob = await new Promise<Blob>((done) => canvas.toBlob((b) => done(b!), 'image/png'));
+			return [...new Uint8Array(await blob.arrayBuffer())];
+		});
+		const chooser = ana.waitForEvent('filechooser');
+		await ana.getByRole('button', { name: 'Share files' }).click();
+		await (
+			await chooser
+		).setFiles({ name: 'rose.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+		const thumbnail = fileItem(bo, 'rose.png').locator('img');
+		await expect(thumbnail).toHaveAttribute('src', /^blob:/);
+		await expect
+			.poll(() => thumbnail.evaluate((image: HTMLImageElement) => image.naturalWidth))
+			.toBe(64);
+	});
+
+	test('a sealed upload cut off by a reload continues where it stopped and arrives intact', async () => {
+		// Many records long, and slowed down so that the reload cuts it off part way.
+		const name = `resumed-${randomBytes(4).toString('hex')}.bin`;
+		const content = randomBytes(3 * 2 ** 20);
+		const path = resolve('test-results', name);
+		writeFileSync(path, content);
+		const throttle = await throttleUploads(ana, 256 * 1024);
+		const chooser = ana.waitForEvent('filechooser');
+		await ana.getByRole('button', { name: 'Share files' }).click();
+		await (await chooser).setFiles(path);
+		const progress = ana.getByRole('progressbar', { name });
+		await expect
+			.poll(async () => Number(await progress.getAttribute('aria-valuenow')))
+			.toBeGreaterThanOrEqual(10);
+
+		await ana.reload();
+		await openPanel(ana);
+		// The tab kept how the file was sealed, record size and all, to seal the rest the same way.
+		const kept = await ana.evaluate(() =>
+			JSON.parse(sessionStorage.getItem('dropcall:unfinished-uploads') ?? '[]')
+		);
+		expect(kept).toEqual([expect.objectContaining({ name, recordBytes: 256 * 1024 })]);
+		await throttle(-1);
+		const offsets: number[] = [];
+		ana.on('request', (request) => {
+			if (request.method() === 'PATCH') offsets.push(Number(request.headers()['upload-offset']));
+		});
+		const again = ana.waitForEvent('filechooser');
+		await ana.getByRole('button', { name: `Pick ${name} again` }).click();
+		await (await again).setFiles(path);
+		await expect(fileItem(bo, name)).toContainText('Ana', { timeout: 20_000 });
+		expect(offsets[0], 'the first byte sent after the reload').toBeGreaterThan(0);
+
+		const [download] = await Promise.all([
+			bo.waitForEvent('download'),
+			bo.getByRole('link', { name: `Download ${name}` }).click()
+		]);
+		expect(download.suggestedFilename()).toBe(name);
+		expect(sha256(readFileSync((await download.path())!))).toBe(sha256(content));
+	});
 });

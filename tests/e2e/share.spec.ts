@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { createRoom, joinRoom, openPanel, screenshot } from './helpers';
 
 /** The invite link asking to share on joining: the query goes before the secret's fragment. */
@@ -201,32 +201,50 @@ const words: Record<string, { name: string; join: string }> = {
 	'ko-KR': { name: '내 이름', join: '참여' }
 };
 
-for (const { locale, size, suffix } of [
-	{ locale: 'en-US', size: { width: 390, height: 844 }, suffix: 'phone-en' },
-	{ locale: 'ko-KR', size: { width: 1280, height: 800 }, suffix: 'desktop-ko' },
-	{ locale: 'en-US', size: { width: 1280, height: 800 }, suffix: 'desktop-en' },
-	{ locale: 'ko-KR', size: { width: 390, height: 844 }, suffix: 'phone-ko' }
-]) {
-	test(`the confirmation reads well (${suffix})`, async ({ browser }) => {
-		// Made in English: the lobby helper finds its controls by their English names.
-		const host = await browser.newPage();
-		const link = await createRoom(host);
-		await host.close();
-		const context = await browser.newContext({ locale, viewport: size });
-		const page = await context.newPage();
-		await page.goto('/');
-		await controlledByServiceWorker(page);
-		await shareFromAnotherApp(
-			page,
-			{ name: 'a-rather-long-photo-name-from-the-gallery-of-the-holiday-2026.jpg', text: 'x' },
-			{ name: '바닷가 사진.png', text: 'y'.repeat(4000) }
-		);
-		await page.goto(asShare(link));
-		await page.getByRole('textbox', { name: words[locale]!.name }).fill('Ana');
-		await page.getByRole('button', { name: words[locale]!.join }).click();
-		await expect(page.getByRole('dialog')).toBeVisible();
-		await screenshot(page, `share-confirm-${suffix}`);
-		await context.close();
+const sizes = [
+	['phone', { width: 390, height: 844 }],
+	['desktop', { width: 1280, height: 800 }]
+] as const;
+
+// One confirmation per language serves both sizes: the page is narrowed and widened rather
+// than made again, which cost a room, a service worker and a join for each picture.
+for (const [locale, language] of [
+	['en-US', 'en'],
+	['ko-KR', 'ko']
+] as const) {
+	test.describe(`the confirmation in ${language}`, () => {
+		test.describe.configure({ mode: 'serial' });
+		let context: BrowserContext;
+		let page: Page;
+		test.beforeAll(async ({ browser }) => {
+			// Made in English: the lobby helper finds its controls by their English names.
+			const host = await browser.newPage();
+			const link = await createRoom(host);
+			await host.close();
+			context = await browser.newContext({ locale });
+			page = await context.newPage();
+			await page.goto('/');
+			await controlledByServiceWorker(page);
+			await shareFromAnotherApp(
+				page,
+				{ name: 'a-rather-long-photo-name-from-the-gallery-of-the-holiday-2026.jpg', text: 'x' },
+				{ name: '바닷가 사진.png', text: 'y'.repeat(4000) }
+			);
+			await page.goto(asShare(link));
+			await page.getByRole('textbox', { name: words[locale]!.name }).fill('Ana');
+			await page.getByRole('button', { name: words[locale]!.join }).click();
+		});
+		test.afterAll(async () => {
+			await context.close();
+		});
+
+		for (const [label, size] of sizes) {
+			test(`the confirmation reads well (${label}-${language})`, async () => {
+				await page.setViewportSize(size);
+				await expect(page.getByRole('dialog')).toBeVisible();
+				await screenshot(page, `share-confirm-${label}-${language}`);
+			});
+		}
 	});
 }
 
