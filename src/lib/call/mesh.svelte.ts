@@ -12,6 +12,7 @@ import type { DataChannelName } from './data-channels';
 import { isFromNewConnection } from './fingerprint';
 import type { LocalMedia } from './local-media.svelte';
 import { Peer } from './peer.svelte';
+import { PreparedConnection } from './prepared-connection';
 import { sendLimitsFor, type SendLimits } from './send-limits';
 
 type MessageListener = (peer: Peer, data: string) => void;
@@ -28,6 +29,8 @@ export class Mesh {
 	#stopSignals: () => void;
 	#stopPresence: () => void;
 	#certificate: RTCCertificate | undefined;
+	/** Connections made while the join request is on its way, for the people its answer names. */
+	#prepared: PreparedConnection[] = [];
 
 	constructor(session: RoomSession, local: LocalMedia) {
 		this.#session = session;
@@ -103,6 +106,29 @@ export class Mesh {
 		});
 	}
 
+	/**
+	 * Makes the connections this page will call the room with, once its join request is out:
+	 * as many as the join screen saw people there (at least one), each with its first offer
+	 * set, so the offers go out the moment the join answer names whom to send them to. Uses the
+	 * ICE servers the join screen was given, and only while they are fresh (RoomSession.peekedIce).
+	 */
+	prepareCalls(): void {
+		const ice = this.#session.peekedIce();
+		const room = this.#session.room;
+		if (!ice || !room || this.peers.size > 0 || this.#prepared.length > 0) return;
+		const count = Math.min(Math.max(room.taken, 1), room.seats - 1);
+		const limits = sendLimitsFor(count + 1);
+		const settings = { ...ice, certificate: this.#certificate };
+		for (let index = 0; index < count; index++) {
+			this.#prepared.push(new PreparedConnection(settings, limits, this.#tracks()));
+		}
+	}
+
+	/** Closes the connections made for a join that did not happen or found fewer people. */
+	dropPreparedCalls(): void {
+		for (const prepared of this.#prepared.splice(0)) prepared.close();
+	}
+
 	/** Settles once every connection this side starts has set the answer to its first offer. */
 	async firstAnswersSet(): Promise<void> {
 		await Promise.all([...this.peers.values()].map((peer) => peer.firstAnswerSet));
@@ -113,6 +139,7 @@ export class Mesh {
 		this.#stopEffects();
 		this.#stopSignals();
 		this.#stopPresence();
+		this.dropPreparedCalls();
 		for (const peer of this.peers.values()) peer.close();
 		this.peers.clear();
 	}
@@ -143,6 +170,8 @@ export class Mesh {
 				this.#connect(person.id, selfId, wasThereFirst ?? false, limits);
 			}
 		}
+		// Only the join answer's people are called with them; later arrivals call us.
+		this.dropPreparedCalls();
 	}
 
 	#connect(remoteId: string, selfId: string, isInitiator: boolean, limits: SendLimits): Peer {
@@ -150,6 +179,7 @@ export class Mesh {
 			selfId,
 			remoteId,
 			isInitiator,
+			prepared: isInitiator ? this.#prepared.shift() : undefined,
 			iceServers: this.#session.iceServers,
 			iceTransportPolicy: this.#session.iceTransportPolicy,
 			certificate: this.#certificate,

@@ -1,0 +1,101 @@
+/**
+ * The calling side's connection, made before it knows whom it calls: its transceivers, its data
+ * channels and its first offer are all the same whoever answers. Made while the join request is
+ * on its way, it lets the offer go out the moment the join answer names the people in the room,
+ * instead of after tens of milliseconds of building on a main thread the join keeps busy.
+ *
+ * Every connection carries three transceivers in a fixed order (microphone, camera, screen),
+ * made here by the calling side with the local tracks already in them, so the encoder starts
+ * the moment the connection is up; tracks change later with replaceTrack.
+ */
+import type { IceServer, IceTransportPolicy } from '../protocol';
+import { PeerChannels } from './peer-channels';
+import { encodingFor, type TransceiverRole } from './send-encodings';
+import type { SendLimits } from './send-limits';
+
+export const TRANSCEIVERS: readonly TransceiverRole[] = ['audio', 'camera', 'screen'];
+
+export interface ConnectionSettings {
+	iceServers: IceServer[];
+	iceTransportPolicy: IceTransportPolicy;
+	/** This page's DTLS certificate, made before the join so no connection waits to make one. */
+	certificate?: RTCCertificate;
+}
+
+export function newConnection(settings: ConnectionSettings): RTCPeerConnection {
+	return new RTCPeerConnection({
+		iceServers: settings.iceServers,
+		iceTransportPolicy: settings.iceTransportPolicy,
+		bundlePolicy: 'max-bundle',
+		...(settings.certificate ? { certificates: [settings.certificate] } : {})
+	});
+}
+
+type Candidate = RTCIceCandidateInit | null;
+
+export class PreparedConnection {
+	readonly pc: RTCPeerConnection;
+	readonly channels = new PeerChannels();
+	/** The encoding each sender started with, so later limits change only what differs. */
+	readonly applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>> = {};
+	/** The tracks the senders started with. */
+	readonly tracks: Record<TransceiverRole, MediaStreamTrack | null>;
+	/** Settles once the first offer is set here: from then on it only waits to be sent. */
+	readonly offerSet: Promise<void>;
+
+	/** Candidates found before there is anyone to send them to. */
+	#candidates: Candidate[] = [];
+	#sendCandidate: ((candidate: Candidate) => void) | undefined;
+
+	constructor(
+		settings: ConnectionSettings,
+		limits: SendLimits,
+		tracks: Record<TransceiverRole, MediaStreamTrack | null>
+	) {
+		const pc = newConnection(settings);
+		this.pc = pc;
+		this.tracks = { ...tracks };
+		for (const role of TRANSCEIVERS) {
+			const encoding = encodingFor(role, limits, 0);
+			this.applied[role] = encoding;
+			pc.addTransceiver(tracks[role] ?? (role === 'audio' ? 'audio' : 'video'), {
+				direction: 'sendrecv',
+				sendEncodings: [encoding]
+			});
+		}
+		// Negotiated channels, opened before the offer so that it carries their transport.
+		this.channels.open(pc);
+		pc.onicecandidate = ({ candidate }) => {
+			const found = candidate ? candidate.toJSON() : null;
+			if (this.#sendCandidate) this.#sendCandidate(found);
+			else this.#candidates.push(found);
+		};
+		// The offer is made now rather than at 'negotiationneeded': that event waits for the main
+		// thread, while the offer is made off it. The event then finds an offer under way and does
+		// not fire.
+		this.offerSet = pc.setLocalDescription();
+	}
+
+	/**
+	 * Once the offer is set: sends it, then the candidates found so far, then each new one as
+	 * it comes. The offer goes first: a candidate reaching the other side before it is refused.
+	 */
+	async send(
+		sendOffer: (offer: RTCSessionDescription) => void,
+		sendCandidate: (candidate: Candidate) => void
+	): Promise<void> {
+		await this.offerSet;
+		const offer = this.pc.localDescription;
+		if (!offer) throw new Error('The connection closed before its offer was sent');
+		sendOffer(offer);
+		for (const candidate of this.#candidates.splice(0)) sendCandidate(candidate);
+		this.#sendCandidate = sendCandidate;
+	}
+
+	/** For a connection nobody took: the join failed, or fewer people were there than guessed. */
+	close(): void {
+		this.offerSet.catch(() => {});
+		this.channels.close();
+		this.pc.close();
+	}
+}
