@@ -298,7 +298,7 @@ export class Peer {
 		for (const role of TRANSCEIVERS) {
 			const sender = senders[role];
 			if (!sender) continue;
-			const wanted = encodingFor(role, limits, this.#sendLevel);
+			const wanted = encodingFor(role, limits, this.#sendLevel, this.#tracks[role] !== null);
 			// Before the first negotiation a sender has no encodings to limit yet.
 			if (await applyEncoding(sender, wanted, this.#applied[role])) this.#applied[role] = wanted;
 		}

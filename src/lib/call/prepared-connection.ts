@@ -56,7 +56,7 @@ export class PreparedConnection {
 		this.pc = pc;
 		this.tracks = { ...tracks };
 		for (const role of TRANSCEIVERS) {
-			const encoding = encodingFor(role, limits, 0);
+			const encoding = encodingFor(role, limits, 0, tracks[role] !== null);
 			this.applied[role] = encoding;
 			pc.addTransceiver(tracks[role] ?? (role === 'audio' ? 'audio' : 'video'), {
 				direction: 'sendrecv',

@@ -11,10 +11,13 @@ export type TransceiverRole = 'audio' | 'camera' | 'screen';
 export function encodingFor(
 	role: TransceiverRole,
 	limits: SendLimits,
-	level: SendLevel
+	level: SendLevel,
+	hasTrack: boolean
 ): RTCRtpEncodingParameters {
 	if (role === 'audio') return { priority: 'high', networkPriority: 'high' };
-	if (role === 'screen') return { maxBitrate: limits.screenBitrate };
+	// Off while nothing is shared: an idle screen sender still took half the starting bitrate,
+	// so a newcomer's camera began below what its first frame needs, dropped it and shrank.
+	if (role === 'screen') return { maxBitrate: limits.screenBitrate, active: hasTrack };
 	return {
 		maxBitrate: limits.cameraBitrate,
 		scaleResolutionDownBy: limits.cameraScaleDown * SCALE_DOWN_AT[level],
