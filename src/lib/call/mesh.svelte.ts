@@ -54,7 +54,12 @@ export class Mesh {
 		this.#stopEffects = $effect.root(() => {
 			$effect(() => {
 				const tracks = this.#tracks();
-				for (const peer of this.peers.values()) void peer.setTracks(tracks);
+				// Only when a track changes: a new connection starts with the tracks of the moment,
+				// and asking every sender again each time someone joins made blocking calls into
+				// WebRTC's thread while it was busiest, making the connection.
+				untrack(() => {
+					for (const peer of this.peers.values()) void peer.setTracks(tracks);
+				});
 			});
 			$effect(() => {
 				// Resizing a running encoder costs a keyframe. Done to every other copy the moment

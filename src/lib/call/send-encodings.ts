@@ -38,13 +38,17 @@ export async function applyEncoding(
 	wanted: RTCRtpEncodingParameters,
 	before: RTCRtpEncodingParameters | undefined
 ): Promise<boolean> {
+	const differs = (current: RTCRtpEncodingParameters) =>
+		(Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[]).filter(
+			(key) => current[key] !== wanted[key]
+		);
+	// Nothing asked for has changed: no need to ask the sender, a call that blocks until WebRTC's
+	// own thread answers, and that thread is busiest while connections are being made.
+	if (before && differs(before).length === 0) return true;
 	const parameters = sender.getParameters();
 	const [first] = parameters.encodings ?? [];
 	if (!first) return false;
-	const current = before ?? first;
-	const keys = (Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[]).filter(
-		(key) => current[key] !== wanted[key]
-	);
+	const keys = differs(before ?? first);
 	if (keys.length === 0) return true;
 	for (const key of keys) Object.assign(first, { [key]: wanted[key] });
 	try {
