@@ -112,21 +112,33 @@ export class Mesh {
 	}
 
 	/**
-	 * Makes the connections this page will call the room with, once its join request is out:
-	 * as many as the join screen saw people there (at least one), each with its first offer
-	 * set, so the offers go out the moment the join answer names whom to send them to. Uses the
-	 * ICE servers the join screen was given, and only while they are fresh (RoomSession.peekedIce).
+	 * Builds the connections this page will call the room with, while the join screen waits for
+	 * the person: as many as the join screen saw people there (at least one), with the ICE servers
+	 * it was given (RoomSession.peekedIce). `startCalls` makes their offers as the join leaves.
 	 */
 	prepareCalls(): void {
 		const ice = this.#session.peekedIce();
 		const room = this.#session.room;
-		if (!ice || !room || this.peers.size > 0 || this.#prepared.length > 0) return;
+		if (!ice || !room || this.peers.size > 0) return;
 		const count = Math.min(Math.max(room.taken, 1), room.seats - 1);
 		const limits = sendLimitsFor(count + 1);
 		const settings = { ...ice, certificate: this.#certificate };
-		for (let index = 0; index < count; index++) {
+		while (this.#prepared.length < count) {
 			this.#prepared.push(new PreparedConnection(settings, limits, this.#tracks()));
 		}
+	}
+
+	/**
+	 * Makes the prepared connections' first offers, once the join request is out, so they go out
+	 * the moment the join answer names whom to send them to. Only with fresh ICE servers (a
+	 * connection's credential must not start half spent): without them the calls are made once
+	 * the join is answered, as for a page that came back from a reload.
+	 */
+	startCalls(): void {
+		const ice = this.#session.peekedIce();
+		if (!ice || this.peers.size > 0) return this.dropPreparedCalls();
+		this.prepareCalls();
+		for (const prepared of this.#prepared) prepared.start(ice);
 	}
 
 	/** Closes the connections made for a join that did not happen or found fewer people. */

@@ -1,8 +1,10 @@
 /**
  * The calling side's connection, made before it knows whom it calls: its transceivers, its data
- * channels and its first offer are all the same whoever answers. Made while the join request is
- * on its way, it lets the offer go out the moment the join answer names the people in the room,
- * instead of after tens of milliseconds of building on a main thread the join keeps busy.
+ * channels and its first offer are all the same whoever answers. Built while the join screen
+ * waits for the person, its offer started as the join request leaves, it lets the offer go out
+ * the moment the join answer names the people in the room, instead of after tens of
+ * milliseconds of building (calls that block until WebRTC's thread answers) on a main thread
+ * the join keeps busy.
  *
  * Every connection carries three transceivers in a fixed order (microphone, camera, screen),
  * made here by the calling side with the local tracks already in them, so the encoder starts
@@ -33,6 +35,10 @@ export function newConnection(settings: ConnectionSettings): RTCPeerConnection {
 
 type Candidate = RTCIceCandidateInit | null;
 
+function iceKey(ice: Pick<ConnectionSettings, 'iceServers' | 'iceTransportPolicy'>): string {
+	return JSON.stringify([ice.iceServers, ice.iceTransportPolicy]);
+}
+
 export class PreparedConnection {
 	readonly pc: RTCPeerConnection;
 	readonly channels = new PeerChannels();
@@ -40,8 +46,9 @@ export class PreparedConnection {
 	readonly applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>> = {};
 	/** The tracks the senders started with. */
 	readonly tracks: Record<TransceiverRole, MediaStreamTrack | null>;
-	/** Settles once the first offer is set here: from then on it only waits to be sent. */
-	readonly offerSet: Promise<void>;
+	#offerSet: Promise<void> | undefined;
+	/** The ICE servers it was built with, as the peek gave them. */
+	#ice: string;
 
 	/** Candidates found before there is anyone to send them to. */
 	#candidates: Candidate[] = [];
@@ -54,6 +61,7 @@ export class PreparedConnection {
 	) {
 		const pc = newConnection(settings);
 		this.pc = pc;
+		this.#ice = iceKey(settings);
 		this.tracks = { ...tracks };
 		for (const role of TRANSCEIVERS) {
 			const encoding = encodingFor(role, limits, 0, tracks[role] !== null);
@@ -70,10 +78,22 @@ export class PreparedConnection {
 			if (this.#sendCandidate) this.#sendCandidate(found);
 			else this.#candidates.push(found);
 		};
-		// The offer is made now rather than at 'negotiationneeded': that event waits for the main
-		// thread, while the offer is made off it. The event then finds an offer under way and does
-		// not fire.
-		this.offerSet = pc.setLocalDescription();
+	}
+
+	/**
+	 * Makes the first offer, which starts gathering candidates: only once the person joins, so a
+	 * join screen left open holds no ports and no TURN allocation. With `ice`, the ICE servers to
+	 * use instead of those it was built with (a newer peek's credential).
+	 */
+	start(ice?: Pick<ConnectionSettings, 'iceServers' | 'iceTransportPolicy'>): void {
+		if (this.#offerSet) return;
+		// Asked only when they changed: both calls block until WebRTC's thread answers.
+		if (ice && iceKey(ice) !== this.#ice) {
+			this.pc.setConfiguration({ ...this.pc.getConfiguration(), ...ice });
+		}
+		// Made now rather than at 'negotiationneeded': that event waits for the main thread, while
+		// the offer is made off it. The event then finds an offer under way and does not fire.
+		this.#offerSet = this.pc.setLocalDescription();
 	}
 
 	/**
@@ -84,7 +104,8 @@ export class PreparedConnection {
 		sendOffer: (offer: RTCSessionDescription) => void,
 		sendCandidate: (candidate: Candidate) => void
 	): Promise<void> {
-		await this.offerSet;
+		this.start();
+		await this.#offerSet;
 		const offer = this.pc.localDescription;
 		if (!offer) throw new Error('The connection closed before its offer was sent');
 		sendOffer(offer);
@@ -94,7 +115,7 @@ export class PreparedConnection {
 
 	/** For a connection nobody took: the join failed, or fewer people were there than guessed. */
 	close(): void {
-		this.offerSet.catch(() => {});
+		this.#offerSet?.catch(() => {});
 		this.channels.close();
 		this.pc.close();
 	}
