@@ -16,6 +16,9 @@ import { PreparedConnection } from './prepared-connection';
 import { sendLimitsFor, type SendLimits } from './send-limits';
 
 type MessageListener = (peer: Peer, data: string) => void;
+
+/** Built ahead for at most this many people: a room's default size, less the one joining. */
+const MAX_PREPARED_CALLS = 3;
 type OpenListener = (peer: Peer) => void;
 
 export class Mesh {
@@ -113,15 +116,16 @@ export class Mesh {
 
 	/**
 	 * Builds the connections this page will call the room with, while the join screen waits for
-	 * the person: as many as the join screen saw people there (at least one), with the ICE servers
-	 * it was given (RoomSession.peekedIce). `startCalls` makes their offers as the join leaves.
+	 * the person, with the ICE servers it was given (RoomSession.peekedIce): one per seat the
+	 * others may hold, up to three (a room's default size), since people may arrive meanwhile.
+	 * Building asks nothing of the network; `startCalls` makes the offers.
 	 */
 	prepareCalls(): void {
 		const ice = this.#session.peekedIce();
 		const room = this.#session.room;
 		if (!ice || !room || this.peers.size > 0) return;
-		const count = Math.min(Math.max(room.taken, 1), room.seats - 1);
-		const limits = sendLimitsFor(count + 1);
+		const count = Math.min(room.seats - 1, MAX_PREPARED_CALLS);
+		const limits = sendLimitsFor(Math.max(room.taken, 1) + 1);
 		const settings = { ...ice, certificate: this.#certificate };
 		while (this.#prepared.length < count) {
 			this.#prepared.push(new PreparedConnection(settings, limits, this.#tracks()));
@@ -129,16 +133,18 @@ export class Mesh {
 	}
 
 	/**
-	 * Makes the prepared connections' first offers, once the join request is out, so they go out
-	 * the moment the join answer names whom to send them to. Only with fresh ICE servers (a
-	 * connection's credential must not start half spent): without them the calls are made once
-	 * the join is answered, as for a page that came back from a reload.
+	 * Makes the first offers of as many prepared connections as the join screen last saw people
+	 * (at least one), once the join request is out, so they go out the moment the join answer
+	 * names whom to send them to; any more the answer needs start then, already built. Only with
+	 * fresh ICE servers (a connection's credential must not start half spent): without them the
+	 * calls are made once the join is answered, as for a page that came back from a reload.
 	 */
 	startCalls(): void {
 		const ice = this.#session.peekedIce();
 		if (!ice || this.peers.size > 0) return this.dropPreparedCalls();
 		this.prepareCalls();
-		for (const prepared of this.#prepared) prepared.start(ice);
+		const expected = Math.max(this.#session.room?.taken ?? 0, 1);
+		for (const prepared of this.#prepared.slice(0, expected)) prepared.start(ice);
 	}
 
 	/** Closes the connections made for a join that did not happen or found fewer people. */

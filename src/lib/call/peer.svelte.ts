@@ -117,6 +117,8 @@ export class Peer {
 		pc.onconnectionstatechange = () => {
 			if (pc.connectionState === 'connected') this.state = 'connected';
 		};
+		// One built ahead but not started yet starts with the join answer's ICE servers.
+		prepared?.start(options);
 		this.firstAnswerSet = this.isInitiator
 			? new Promise((resolve) => (this.#answerSet = resolve))
 			: Promise.resolve();

@@ -47,6 +47,7 @@ export class PreparedConnection {
 	/** The tracks the senders started with. */
 	readonly tracks: Record<TransceiverRole, MediaStreamTrack | null>;
 	#offerSet: Promise<void> | undefined;
+	#isOfferSet = false;
 	/** The ICE servers it was built with, as the peek gave them. */
 	#ice: string;
 
@@ -94,23 +95,36 @@ export class PreparedConnection {
 		// Made now rather than at 'negotiationneeded': that event waits for the main thread, while
 		// the offer is made off it. The event then finds an offer under way and does not fire.
 		this.#offerSet = this.pc.setLocalDescription();
+		this.#offerSet.then(
+			() => (this.#isOfferSet = true),
+			() => {}
+		);
 	}
 
 	/**
 	 * Once the offer is set: sends it, then the candidates found so far, then each new one as
 	 * it comes. The offer goes first: a candidate reaching the other side before it is refused.
 	 */
-	async send(
+	send(
 		sendOffer: (offer: RTCSessionDescription) => void,
 		sendCandidate: (candidate: Candidate) => void
 	): Promise<void> {
 		this.start();
-		await this.#offerSet;
-		const offer = this.pc.localDescription;
-		if (!offer) throw new Error('The connection closed before its offer was sent');
-		sendOffer(offer);
-		for (const candidate of this.#candidates.splice(0)) sendCandidate(candidate);
-		this.#sendCandidate = sendCandidate;
+		const handOver = () => {
+			const offer = this.pc.localDescription;
+			if (!offer) throw new Error('The connection closed before its offer was sent');
+			sendOffer(offer);
+			for (const candidate of this.#candidates.splice(0)) sendCandidate(candidate);
+			this.#sendCandidate = sendCandidate;
+		};
+		// Already set: sent at once, before the page goes on to its other connections.
+		if (!this.#isOfferSet) return this.#offerSet!.then(handOver);
+		try {
+			handOver();
+			return Promise.resolve();
+		} catch (error) {
+			return Promise.reject(error);
+		}
 	}
 
 	/** For a connection nobody took: the join failed, or fewer people were there than guessed. */
