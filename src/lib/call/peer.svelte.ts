@@ -124,8 +124,8 @@ export class Peer {
 			: Promise.resolve();
 		if (prepared) {
 			this.#applied = { ...prepared.applied };
-			// The receivers' tracks exist already, muted until media comes: the tiles can have their
-			// <video> ready before the answer, so a first frame is shown the moment it is decoded.
+			// The receivers' tracks exist already, muted until media comes: a call drawn before the
+			// answer (it waits for it at most 400 ms) has its <video> ready for the first frame.
 			for (const transceiver of pc.getTransceivers()) {
 				this.#receive(transceiver.receiver.track, transceiver);
 			}
