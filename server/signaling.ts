@@ -16,7 +16,7 @@ import {
 	type FileInfo,
 	type JoinAnswer,
 	type ProtocolError,
-	type RoomInfo,
+	type PeekAnswer,
 	type ServerToClient
 } from '../src/lib/protocol.ts';
 import type { Config } from './config.ts';
@@ -211,13 +211,20 @@ export function attachSignaling(
 		});
 
 		socket.on('room:peek', (payload: unknown, ack: unknown) => {
-			const answer = answerer<{ room: RoomInfo }>(ack);
+			const answer = answerer<PeekAnswer>(ack);
 			const request = v.safeParse(PeekRoomSchema, payload);
 			if (!request.success) return answer({ ok: false, error: invalid(request.issues) });
 			askingRegistry(answer, async () => {
 				const room = await registry.peek(request.output.roomId);
 				if (!room) return answer({ ok: false, error: roomNotFound() });
-				answer({ ok: true, room });
+				// Only while a join could succeed: a full room hands nobody a relay credential.
+				if (room.taken >= room.seats) return answer({ ok: true, room });
+				answer({
+					ok: true,
+					room,
+					iceServers: iceServersFor(config.iceServers, config.turn, socket.id),
+					iceTransportPolicy: config.iceTransportPolicy
+				});
 			});
 		});
 

@@ -190,6 +190,17 @@ export interface IceServer {
  */
 export type IceTransportPolicy = 'all' | 'relay';
 
+/**
+ * What the join screen learns before joining. While a seat is free it also carries ICE servers
+ * (with a TURN credential of its own, as a join's, when TURN is configured), so the page can
+ * make its first connection while the join request is on its way.
+ */
+export interface PeekAnswer {
+	room: RoomInfo;
+	iceServers?: IceServer[];
+	iceTransportPolicy?: IceTransportPolicy;
+}
+
 export interface JoinAnswer {
 	self: PeerInfo;
 	peers: PeerInfo[];
@@ -208,7 +219,7 @@ export interface JoinAnswer {
 
 export interface ClientToServer {
 	'room:create': (request: CreateRoomRequest, ack: Ack<{ roomId: string }>) => void;
-	'room:peek': (request: PeekRoomRequest, ack: Ack<{ room: RoomInfo }>) => void;
+	'room:peek': (request: PeekRoomRequest, ack: Ack<PeekAnswer>) => void;
 	'room:join': (request: JoinRoomRequest, ack: Ack<JoinAnswer>) => void;
 	'room:leave': (ack: Ack<object>) => void;
 	/**

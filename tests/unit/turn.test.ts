@@ -88,3 +88,38 @@ describe('the join answer', () => {
 		}
 	});
 });
+
+describe('the peek answer', () => {
+	it('carries ICE servers while a seat is free, so a connection can be made before the join', async () => {
+		const { startServer, createRoom } = await import('./harness');
+		const server = await startServer({ turn: settings, iceTransportPolicy: 'relay' });
+		try {
+			const socket = await server.client();
+			const roomId = await createRoom(socket, 2);
+			const peek = await socket.emitWithAck('room:peek', { roomId });
+			if (!peek.ok) throw new Error(peek.error.message);
+			const turn = peek.iceServers?.find((server) => server.username);
+			// Its own credential, minted as a join's is, with the same lifetime.
+			const expiresAt = Number(turn?.username?.split(':')[0]);
+			expect(expiresAt - Date.now() / 1000).toBeGreaterThan(settings.ttlSeconds - 60);
+			expect(expiresAt - Date.now() / 1000).toBeLessThanOrEqual(settings.ttlSeconds);
+			expect(peek.iceTransportPolicy).toBe('relay');
+
+			for (const name of ['Ana', 'Bo']) {
+				const member = await server.client();
+				const joined = await member.emitWithAck('room:join', {
+					roomId,
+					name,
+					media: { audio: true, video: false }
+				});
+				expect(joined.ok).toBe(true);
+			}
+			// A full room gives nobody a credential for the relay.
+			const full = await socket.emitWithAck('room:peek', { roomId });
+			if (!full.ok) throw new Error(full.error.message);
+			expect(full.iceServers).toBeUndefined();
+		} finally {
+			await server.close();
+		}
+	});
+});

@@ -12,9 +12,13 @@ import type { DataChannelName } from './data-channels';
 import { isFromNewConnection } from './fingerprint';
 import type { LocalMedia } from './local-media.svelte';
 import { Peer } from './peer.svelte';
+import { PreparedConnection } from './prepared-connection';
 import { sendLimitsFor, type SendLimits } from './send-limits';
 
 type MessageListener = (peer: Peer, data: string) => void;
+
+/** Built ahead for at most this many people: a room's default size, less the one joining. */
+const MAX_PREPARED_CALLS = 3;
 type OpenListener = (peer: Peer) => void;
 
 export class Mesh {
@@ -28,6 +32,8 @@ export class Mesh {
 	#stopSignals: () => void;
 	#stopPresence: () => void;
 	#certificate: RTCCertificate | undefined;
+	/** Connections made while the join request is on its way, for the people its answer names. */
+	#prepared: PreparedConnection[] = [];
 
 	constructor(session: RoomSession, local: LocalMedia) {
 		this.#session = session;
@@ -51,7 +57,12 @@ export class Mesh {
 		this.#stopEffects = $effect.root(() => {
 			$effect(() => {
 				const tracks = this.#tracks();
-				for (const peer of this.peers.values()) void peer.setTracks(tracks);
+				// Only when a track changes: a new connection starts with the tracks of the moment,
+				// and asking every sender again each time someone joins made blocking calls into
+				// WebRTC's thread while it was busiest, making the connection.
+				untrack(() => {
+					for (const peer of this.peers.values()) void peer.setTracks(tracks);
+				});
 			});
 			$effect(() => {
 				// Resizing a running encoder costs a keyframe. Done to every other copy the moment
@@ -103,6 +114,44 @@ export class Mesh {
 		});
 	}
 
+	/**
+	 * Builds the connections this page will call the room with, while the join screen waits for
+	 * the person, with the ICE servers it was given (RoomSession.peekedIce): one per seat the
+	 * others may hold, up to three (a room's default size), since people may arrive meanwhile.
+	 * Building asks nothing of the network; `startCalls` makes the offers.
+	 */
+	prepareCalls(): void {
+		const ice = this.#session.peekedIce();
+		const room = this.#session.room;
+		if (!ice || !room || this.peers.size > 0) return;
+		const count = Math.min(room.seats - 1, MAX_PREPARED_CALLS);
+		const limits = sendLimitsFor(Math.max(room.taken, 1) + 1);
+		const settings = { ...ice, certificate: this.#certificate };
+		while (this.#prepared.length < count) {
+			this.#prepared.push(new PreparedConnection(settings, limits, this.#tracks()));
+		}
+	}
+
+	/**
+	 * Makes the first offers of as many prepared connections as the join screen last saw people
+	 * (at least one), once the join request is out, so they go out the moment the join answer
+	 * names whom to send them to; any more the answer needs start then, already built. Only with
+	 * fresh ICE servers (a connection's credential must not start half spent): without them the
+	 * calls are made once the join is answered, as for a page that came back from a reload.
+	 */
+	startCalls(): void {
+		const ice = this.#session.peekedIce();
+		if (!ice || this.peers.size > 0) return this.dropPreparedCalls();
+		this.prepareCalls();
+		const expected = Math.max(this.#session.room?.taken ?? 0, 1);
+		for (const prepared of this.#prepared.slice(0, expected)) prepared.start(ice);
+	}
+
+	/** Closes the connections made for a join that did not happen or found fewer people. */
+	dropPreparedCalls(): void {
+		for (const prepared of this.#prepared.splice(0)) prepared.close();
+	}
+
 	/** Settles once every connection this side starts has set the answer to its first offer. */
 	async firstAnswersSet(): Promise<void> {
 		await Promise.all([...this.peers.values()].map((peer) => peer.firstAnswerSet));
@@ -113,6 +162,7 @@ export class Mesh {
 		this.#stopEffects();
 		this.#stopSignals();
 		this.#stopPresence();
+		this.dropPreparedCalls();
 		for (const peer of this.peers.values()) peer.close();
 		this.peers.clear();
 	}
@@ -143,6 +193,8 @@ export class Mesh {
 				this.#connect(person.id, selfId, wasThereFirst ?? false, limits);
 			}
 		}
+		// Only the join answer's people are called with them; later arrivals call us.
+		this.dropPreparedCalls();
 	}
 
 	#connect(remoteId: string, selfId: string, isInitiator: boolean, limits: SendLimits): Peer {
@@ -150,6 +202,7 @@ export class Mesh {
 			selfId,
 			remoteId,
 			isInitiator,
+			prepared: isInitiator ? this.#prepared.shift() : undefined,
 			iceServers: this.#session.iceServers,
 			iceTransportPolicy: this.#session.iceTransportPolicy,
 			certificate: this.#certificate,

@@ -15,10 +15,15 @@ export interface ChannelListeners {
 
 export class PeerChannels {
 	#channels = new Map<DataChannelName, RTCDataChannel>();
-	#listeners: ChannelListeners;
-	#label: string;
+	#listeners: ChannelListeners = {};
+	#label = '';
 
-	constructor(listeners: ChannelListeners, label: string) {
+	/**
+	 * Who hears the channels open and their messages. A connection made before it knows whom it
+	 * calls (prepared-connection.ts) opens its channels first and is told later; nothing can
+	 * arrive before then, as nobody is connected yet.
+	 */
+	listen(listeners: ChannelListeners, label: string): void {
 		this.#listeners = listeners;
 		this.#label = label;
 	}

@@ -4,12 +4,19 @@
  * (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example).
  *
  * Every connection carries three transceivers, created once by the initiating side in a fixed
- * order: microphone, camera, screen. Tracks come and go with replaceTrack on these, so turning
- * a camera on late, switching cameras or sharing a screen never renegotiates.
+ * order: microphone, camera, screen (prepared-connection.ts). Tracks come and go with
+ * replaceTrack on these, so turning a camera on late, switching cameras or sharing a screen
+ * never renegotiates.
  */
-import type { IceServer, IceTransportPolicy, SignalPayload } from '../protocol';
+import type { SignalPayload } from '../protocol';
 import type { DataChannelName } from './data-channels';
 import { PeerChannels } from './peer-channels';
+import {
+	newConnection,
+	PreparedConnection,
+	TRANSCEIVERS,
+	type ConnectionSettings
+} from './prepared-connection';
 import type { SendLimits } from './send-limits';
 import type { SendLevel } from '../quality/adaptation';
 import { applyEncoding, encodingFor, type TransceiverRole } from './send-encodings';
@@ -18,15 +25,13 @@ export type { TransceiverRole };
 
 export type PeerState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
-export interface PeerOptions {
+export interface PeerOptions extends ConnectionSettings {
 	selfId: string;
 	remoteId: string;
-	iceServers: IceServer[];
-	iceTransportPolicy: IceTransportPolicy;
-	/** This page's DTLS certificate, made before the join so no connection waits to make one. */
-	certificate?: RTCCertificate;
 	/** Creates the transceivers and sends the first offer; the other side only answers. */
 	isInitiator: boolean;
+	/** The initiator's connection, made before the join answer named this person. */
+	prepared?: PreparedConnection;
 	signal: (payload: SignalPayload) => void;
 	/** Limits for the first offer, so the encoder starts at the right size. */
 	limits: SendLimits;
@@ -35,8 +40,6 @@ export interface PeerOptions {
 	onChannelOpen?: (peer: Peer, channel: DataChannelName) => void;
 	onChannelMessage?: (peer: Peer, channel: DataChannelName, data: string) => void;
 }
-
-const TRANSCEIVERS: readonly TransceiverRole[] = ['audio', 'camera', 'screen'];
 
 /** How long ICE may stay 'disconnected' (a brief network wobble) before we restart it. */
 const DISCONNECTED_RESTART_MS = 4000;
@@ -89,51 +92,50 @@ export class Peer {
 		this.#signal = options.signal;
 		this.#limits = options.limits;
 		this.#tracks = { ...options.tracks };
-		this.#channels = new PeerChannels(
+		const prepared = this.isInitiator
+			? (options.prepared ?? new PreparedConnection(options, options.limits, options.tracks))
+			: undefined;
+		const pc = prepared?.pc ?? newConnection(options);
+		this.pc = pc;
+		this.#channels = prepared?.channels ?? new PeerChannels();
+		this.#channels.listen(
 			{
 				onOpen: (name) => options.onChannelOpen?.(this, name),
 				onMessage: (name, data) => options.onChannelMessage?.(this, name, data)
 			},
 			this.id.slice(0, 4)
 		);
-		const pc = new RTCPeerConnection({
-			iceServers: options.iceServers,
-			iceTransportPolicy: options.iceTransportPolicy,
-			bundlePolicy: 'max-bundle',
-			...(options.certificate ? { certificates: [options.certificate] } : {})
-		});
-		this.pc = pc;
-
-		if (this.isInitiator) {
-			for (const role of TRANSCEIVERS) {
-				// Starting with the track (rather than replacing it in later) lets the encoder start
-				// the moment the connection is up.
-				const encoding = encodingFor(role, options.limits, this.#sendLevel);
-				this.#applied[role] = encoding;
-				pc.addTransceiver(this.#tracks[role] ?? (role === 'audio' ? 'audio' : 'video'), {
-					direction: 'sendrecv',
-					sendEncodings: [encoding]
-				});
-			}
-			this.#openChannels();
-		}
 
 		pc.onnegotiationneeded = () => void this.#offer();
-		pc.onicecandidate = ({ candidate }) => {
-			this.#signal({ candidate: candidate ? candidate.toJSON() : null } as SignalPayload);
-		};
+		if (!prepared) {
+			pc.onicecandidate = ({ candidate }) => {
+				this.#signal({ candidate: candidate ? candidate.toJSON() : null } as SignalPayload);
+			};
+		}
 		pc.ontrack = ({ track, transceiver }) => this.#receive(track, transceiver);
 		pc.oniceconnectionstatechange = () => this.#onIceState();
 		pc.onconnectionstatechange = () => {
 			if (pc.connectionState === 'connected') this.state = 'connected';
 		};
-		// The first offer starts now rather than at 'negotiationneeded': that event waits for the
-		// main thread, which is busy drawing the call the moment someone joins, while the offer is
-		// made off it. The event then finds an offer under way and does not fire.
-		if (this.isInitiator) void this.#offer();
+		// One built ahead but not started yet starts with the join answer's ICE servers.
+		prepared?.start(options);
 		this.firstAnswerSet = this.isInitiator
 			? new Promise((resolve) => (this.#answerSet = resolve))
 			: Promise.resolve();
+		if (prepared) {
+			this.#applied = { ...prepared.applied };
+			// The receivers' tracks exist already, muted until media comes: a call drawn before the
+			// answer (it waits for it at most 400 ms) has its <video> ready for the first frame.
+			for (const transceiver of pc.getTransceivers()) {
+				this.#receive(transceiver.receiver.track, transceiver);
+			}
+			void this.#sendFirstOffer(prepared);
+			// Made a moment ago, or before the join answer: the tracks or the room may have changed.
+			if (prepared !== options.prepared) return;
+			const isChanged = TRANSCEIVERS.some((role) => prepared.tracks[role] !== this.#tracks[role]);
+			if (isChanged) void this.#replaceTracks();
+			else void this.#applyLimits();
+		}
 	}
 
 	async handleSignal(payload: SignalPayload): Promise<void> {
@@ -237,6 +239,21 @@ export class Peer {
 		}
 	}
 
+	async #sendFirstOffer(prepared: PreparedConnection): Promise<void> {
+		try {
+			this.#makingOffer = true;
+			await prepared.send(
+				() => this.#sendDescription(),
+				(candidate) => this.#signal({ candidate } as SignalPayload)
+			);
+		} catch (error) {
+			this.#report(error);
+			this.#answerSet(); // no answer is coming to an offer never sent
+		} finally {
+			this.#makingOffer = false;
+		}
+	}
+
 	async #offer(): Promise<void> {
 		try {
 			this.#makingOffer = true;
@@ -251,9 +268,9 @@ export class Peer {
 	}
 
 	/**
-	 * The initiator opens the data channels before its first offer; the answering side only
-	 * once that offer has brought the SCTP transport, because a first channel on a connection
-	 * without one would make it offer too and collide.
+	 * The initiator opens the data channels before its first offer (prepared-connection.ts); the
+	 * answering side only once that offer has brought the SCTP transport, because a first channel
+	 * on a connection without one would make it offer too and collide.
 	 */
 	#openChannels(): void {
 		this.#channels.open(this.pc);
@@ -283,7 +300,7 @@ export class Peer {
 		for (const role of TRANSCEIVERS) {
 			const sender = senders[role];
 			if (!sender) continue;
-			const wanted = encodingFor(role, limits, this.#sendLevel);
+			const wanted = encodingFor(role, limits, this.#sendLevel, this.#tracks[role] !== null);
 			// Before the first negotiation a sender has no encodings to limit yet.
 			if (await applyEncoding(sender, wanted, this.#applied[role])) this.#applied[role] = wanted;
 		}
@@ -291,6 +308,9 @@ export class Peer {
 
 	#receive(track: MediaStreamTrack, transceiver: RTCRtpTransceiver): void {
 		const role = TRANSCEIVERS[this.pc.getTransceivers().indexOf(transceiver)];
+		// Already shown since this side made the transceiver: a new stream would make the tile's
+		// <video> start over.
+		if (this.#streamFor(role)?.getTracks().includes(track)) return;
 		if (role === 'audio') {
 			this.audioStream = new MediaStream([track]);
 		} else if (role === 'camera') {
@@ -300,6 +320,13 @@ export class Peer {
 		} else if (role === 'screen') {
 			this.screenStream = new MediaStream([track]);
 		}
+	}
+
+	#streamFor(role: TransceiverRole | undefined): MediaStream | undefined {
+		if (role === 'audio') return this.audioStream;
+		if (role === 'camera') return this.cameraStream;
+		if (role === 'screen') return this.screenStream;
+		return undefined;
 	}
 
 	#onIceState(): void {

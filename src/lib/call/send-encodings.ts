@@ -11,10 +11,13 @@ export type TransceiverRole = 'audio' | 'camera' | 'screen';
 export function encodingFor(
 	role: TransceiverRole,
 	limits: SendLimits,
-	level: SendLevel
+	level: SendLevel,
+	hasTrack: boolean
 ): RTCRtpEncodingParameters {
 	if (role === 'audio') return { priority: 'high', networkPriority: 'high' };
-	if (role === 'screen') return { maxBitrate: limits.screenBitrate };
+	// Off while nothing is shared: an idle screen sender still took half the starting bitrate,
+	// so a newcomer's camera began below what its first frame needs, dropped it and shrank.
+	if (role === 'screen') return { maxBitrate: limits.screenBitrate, active: hasTrack };
 	return {
 		maxBitrate: limits.cameraBitrate,
 		scaleResolutionDownBy: limits.cameraScaleDown * SCALE_DOWN_AT[level],
@@ -35,13 +38,17 @@ export async function applyEncoding(
 	wanted: RTCRtpEncodingParameters,
 	before: RTCRtpEncodingParameters | undefined
 ): Promise<boolean> {
+	const differs = (current: RTCRtpEncodingParameters) =>
+		(Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[]).filter(
+			(key) => current[key] !== wanted[key]
+		);
+	// Nothing asked for has changed: no need to ask the sender, a call that blocks until WebRTC's
+	// own thread answers, and that thread is busiest while connections are being made.
+	if (before && differs(before).length === 0) return true;
 	const parameters = sender.getParameters();
 	const [first] = parameters.encodings ?? [];
 	if (!first) return false;
-	const current = before ?? first;
-	const keys = (Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[]).filter(
-		(key) => current[key] !== wanted[key]
-	);
+	const keys = differs(before ?? first);
 	if (keys.length === 0) return true;
 	for (const key of keys) Object.assign(first, { [key]: wanted[key] });
 	try {

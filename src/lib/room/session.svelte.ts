@@ -23,6 +23,13 @@ import {
 	type SavedSeat
 } from './saved-seat';
 
+/**
+ * How long the ICE servers of a peek may be used for a connection made before the join answer:
+ * half the shortest TURN credential lifetime the server allows (TURN_TTL_SECONDS ≥ 60), so such
+ * a connection starts with at least half its credential's life left, whatever the setting.
+ */
+export const PEEKED_ICE_MAX_AGE_MS = 30_000;
+
 export type SessionStatus =
 	'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'ended' | 'stopping';
 
@@ -53,6 +60,8 @@ export class RoomSession {
 	/** Lets go of this tab's claim on its seat (see saved-seat.ts). */
 	#releaseSeat: (() => void) | undefined;
 	#claimedPeerId: string | undefined;
+	#peekedIce:
+		{ iceServers: IceServer[]; iceTransportPolicy: IceTransportPolicy; atMs: number } | undefined;
 
 	constructor(roomId: string, socket: DropcallSocket = getSocket()) {
 		this.roomId = roomId;
@@ -143,10 +152,22 @@ export class RoomSession {
 		if (answer.ok) {
 			this.room = answer.room;
 			this.error = undefined;
+			const { iceServers, iceTransportPolicy } = answer;
+			this.#peekedIce =
+				iceServers && iceTransportPolicy
+					? { iceServers, iceTransportPolicy, atMs: Date.now() }
+					: undefined;
 		} else {
 			this.error = answer.error;
 			if (answer.error.code === 'room-not-found') this.status = 'ended';
 		}
+	}
+
+	/** The ICE servers the latest peek gave, while they are fresh enough to start a call with. */
+	peekedIce(): { iceServers: IceServer[]; iceTransportPolicy: IceTransportPolicy } | undefined {
+		const ice = this.#peekedIce;
+		if (!ice || Date.now() - ice.atMs > PEEKED_ICE_MAX_AGE_MS) return undefined;
+		return { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy };
 	}
 
 	async join(name: string, media: Media): Promise<boolean> {
