@@ -179,14 +179,15 @@ test('a reload is not a leave: same seat, same files, camera as it was, no Join'
 		'said before the reload'
 	);
 
-	// Closing the tab frees the seat and the files, within the reload grace.
+	// Closing the tab frees the seat and the files once the reload grace is over. The wait's
+	// bound tells that from a close the server missed: the heartbeat would notice that only after
+	// 10 s (server/config.ts), and the grace would follow, 15 s in all. (A separate 8 s limit
+	// measured with the clock failed at 8.8 s on a machine at load 20.)
 	const closedAt = Date.now();
 	await ana.close();
 	await expect(tile(bo, 'Ana')).toHaveCount(0, { timeout: reloadGraceMs + 5000 });
 	await expect(fileItem(bo, 'notes.txt')).toHaveCount(0);
-	const freedMs = Date.now() - closedAt;
-	console.log(`closed tab freed its seat and files after ${freedMs} ms`);
-	expect(freedMs).toBeLessThan(reloadGraceMs + 3000);
+	console.log(`closed tab freed its seat and files after ${Date.now() - closedAt} ms`);
 	await Promise.all([anaContext.close(), boContext.close()]);
 });
 
