@@ -173,6 +173,26 @@ test.describe('in one call of two', () => {
 			.toBe(64);
 	});
 
+	test('a download the service worker never takes up says it failed, and the next one starts', async () => {
+		// A worker that never answers the page's ticket: one of another version that does not
+		// know it, or one that died. Without a time limit the download silently never started.
+		await bo.waitForFunction(() => navigator.serviceWorker.controller !== null);
+		await bo.evaluate(() => {
+			const post = ServiceWorker.prototype.postMessage;
+			Object.assign(window, { answerTickets: () => (ServiceWorker.prototype.postMessage = post) });
+			ServiceWorker.prototype.postMessage = () => {};
+		});
+		const download = bo.getByRole('link', { name: 'Download rose.png' });
+		await download.click();
+		const failed = bo.getByText('The download failed. Try again.');
+		await expect(failed).toBeVisible({ timeout: 15_000 });
+
+		await bo.evaluate(() => (window as unknown as { answerTickets: () => void }).answerTickets());
+		const [saved] = await Promise.all([bo.waitForEvent('download'), download.click()]);
+		expect(saved.suggestedFilename()).toBe('rose.png');
+		await expect(failed).toBeHidden();
+	});
+
 	test('a sealed upload cut off by a reload continues where it stopped and arrives intact', async () => {
 		// Many records long, and slowed down so that the reload cuts it off part way.
 		const name = `resumed-${randomBytes(4).toString('hex')}.bin`;
