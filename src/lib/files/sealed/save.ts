@@ -15,6 +15,13 @@ import { TamperedError } from './records';
 /** How long a freshly opened page waits for its new service worker to take it over. */
 const WORKER_WAIT_MS = 3000;
 /**
+ * How long the worker has to take up a download's ticket. It answers as the ticket arrives; a
+ * stopped worker is started first, which takes a second or two on a slow phone. One that never
+ * answers (a worker of another version that does not know this ticket, one that died) would
+ * otherwise leave the download silently never starting.
+ */
+const WORKER_ANSWER_MS = 10_000;
+/**
  * How long a download's frame stays after the worker has sent the last byte. The worker can
  * finish a small file before the browser has turned the frame's response into a download, and
  * removing the frame then cancels it: a small file's download silently never started.
@@ -56,8 +63,14 @@ function viaWorker(worker: ServiceWorker, save: SealedSave): Promise<SaveOutcome
 	frame.hidden = true;
 	document.body.append(frame);
 	return new Promise((resolve) => {
+		const unanswered = setTimeout(() => {
+			channel.port1.close();
+			frame.remove();
+			resolve('failed');
+		}, WORKER_ANSWER_MS);
 		channel.port1.onmessage = (event: MessageEvent<DownloadOutcome>) => {
 			const outcome = event.data;
+			clearTimeout(unanswered);
 			if (outcome.type === 'ready') {
 				// A navigation, not <a download>: Chromium sends download-attribute requests
 				// past the service worker (crbug.com/468227). The worker's answer is an
