@@ -11,6 +11,7 @@ import type { RoomSession } from '../room/session.svelte';
 import type { DataChannelName } from './data-channels';
 import { isFromNewConnection } from './fingerprint';
 import type { LocalMedia } from './local-media.svelte';
+import { paintedFrames } from './painted-frames.svelte';
 import { Peer } from './peer.svelte';
 import { PreparedConnection } from './prepared-connection';
 import { sendLimitsFor, type SendLimits } from './send-limits';
@@ -106,6 +107,16 @@ export class Mesh {
 	 * Whether someone's media is still on its way (reactive): their connection is being made, or
 	 * their camera's first frames have not arrived yet.
 	 */
+	/** Whether someone's camera has yet to show its first frame here (reactive). */
+	get isAwaitingFirstFrames(): boolean {
+		return this.#session.peers.some((person) => {
+			const peer = this.peers.get(person.id);
+			if (!peer || peer.state === 'closed' || !person.media.video) return false;
+			const stream = peer.cameraStream;
+			return !stream || !paintedFrames.has(stream);
+		});
+	}
+
 	get isAwaitingMedia(): boolean {
 		return this.#session.peers.some((person) => {
 			const peer = this.peers.get(person.id);

@@ -61,7 +61,7 @@ export class CallDrawing {
 			};
 			// A connection that never comes up must not keep the rest of the call away for long.
 			const completeAnyway = setTimeout(complete, COMPLETE_WAIT_MS);
-			if (!mesh.isAwaitingMedia) whenIdle(complete, IDLE_WAIT_MS);
+			if (!mesh.isAwaitingMedia && !mesh.isAwaitingFirstFrames) whenIdle(complete, IDLE_WAIT_MS);
 			return () => {
 				isCurrent = false;
 				clearTimeout(completeAnyway);
