@@ -9,8 +9,9 @@
  *
  * With the call come the tiles and the controls a person needs first (microphone, camera, chat,
  * Leave); the rest (invite buttons, the people and files panel, the less used controls) once
- * everyone's media is arriving and the page has a moment: drawn with the call, or even between
- * a connection coming up and its first frame, they held up those frames by tens of milliseconds.
+ * every camera's first frame is on screen and the page has a moment: drawn with the call, or
+ * even between a camera's first packets and its first painted frame, they held up those frames
+ * by tens of milliseconds.
  */
 import type { Mesh } from '../call/mesh.svelte';
 import { whenIdle } from '../idle';
