@@ -129,8 +129,11 @@ export async function showControl(page: Page, name: string): Promise<Locator> {
 }
 
 /**
- * Slows this page's uploads through the browser's devtools, so progress can be seen and cut
- * off; the function it returns sets another rate, -1 for none.
+ * Slows this page's file uploads through the browser's devtools, so progress can be seen and
+ * cut off; the function it returns sets another rate, -1 for none. Only requests to the file
+ * routes are slowed: throttling the whole page held the Socket.IO connection's frames behind
+ * the upload too, and a reload's "I may be back" (room:away) could then miss the server before
+ * the connection closed, so the server freed the seat at once.
  */
 export async function throttleUploads(
 	page: Page,
@@ -139,11 +142,11 @@ export async function throttleUploads(
 	const devtools = await page.context().newCDPSession(page);
 	await devtools.send('Network.enable');
 	const throttle = (uploadThroughput: number) =>
-		devtools.send('Network.emulateNetworkConditions', {
+		devtools.send('Network.emulateNetworkConditionsByRule', {
 			offline: false,
-			latency: 0,
-			downloadThroughput: -1,
-			uploadThroughput
+			matchedNetworkConditions: [
+				{ urlPattern: '*://*:*/files/*', latency: 0, downloadThroughput: -1, uploadThroughput }
+			]
 		});
 	await throttle(bytesPerSecond);
 	return throttle;
