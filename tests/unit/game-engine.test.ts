@@ -124,6 +124,23 @@ async function startAndChoose(room: Room): Promise<string> {
 	return word;
 }
 
+/**
+ * Round 1 drawn by Ana and guessed by both, its reveal ended by Ana; round 2's drawer, Bo, has
+ * chosen. Ana hosts, so round 2's end and its word come from two people. Gives Bo's word.
+ */
+async function startSecondRound(room: Room): Promise<string> {
+	const first = await startAndChoose(room);
+	room.get('bo').guess(first);
+	room.get('chul').guess(first);
+	await room.net.settle();
+	room.get('ana').endReveal();
+	await room.net.settle();
+	const bo = room.get('bo');
+	bo.choose(bo.secret.choices[0]!);
+	await room.net.settle();
+	return bo.secret.word!;
+}
+
 describe('a round', () => {
 	it('lets the drawer judge, tells only the guesser "close", and keeps the word secret', async () => {
 		const room = new Room(['ana', 'bo', 'chul']);
@@ -415,17 +432,7 @@ describe('people coming and going', () => {
 describe('messages crossing on different paths', () => {
 	it('shows the word to a guesser whose reveal overtook the state that ended the round', async () => {
 		const room = new Room(['ana', 'bo', 'chul']);
-		const first = await startAndChoose(room);
-		room.get('bo').guess(first);
-		room.get('chul').guess(first);
-		await room.net.settle();
-		room.get('ana').endReveal();
-		await room.net.settle();
-		// Round 2: Bo draws and Ana hosts, so the round's end and its word come from two people.
-		const bo = room.get('bo');
-		bo.choose(bo.secret.choices[0]!);
-		await room.net.settle();
-		const word = bo.secret.word!;
+		const word = await startSecondRound(room);
 		room.get('ana').guess(word);
 		room.get('chul').guess(word);
 		await room.net.settleExcept(id('ana'), id('chul'));
@@ -476,17 +483,9 @@ describe('ending the reveal early', () => {
 
 	it('is not offered to a host who has not yet seen the word', async () => {
 		const room = new Room(['ana', 'bo', 'chul']);
-		const first = await startAndChoose(room);
-		room.get('bo').guess(first);
-		room.get('chul').guess(first);
-		await room.net.settle();
-		room.get('ana').endReveal();
-		await room.net.settle();
-		const bo = room.get('bo');
-		bo.choose(bo.secret.choices[0]!);
-		await room.net.settle();
-		room.get('ana').guess(bo.secret.word!);
-		room.get('chul').guess(bo.secret.word!);
+		const word = await startSecondRound(room);
+		room.get('ana').guess(word);
+		room.get('chul').guess(word);
 		// Ana, the host, ends the round on the last right guess, before Bo has heard it ended
 		// and sent the word.
 		for (let steps = 0; room.get('ana').state?.phase !== 'round-end' && steps < 100; steps++) {
