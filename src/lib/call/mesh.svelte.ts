@@ -103,10 +103,6 @@ export class Mesh {
 		return this.peers.get(peerId)?.send(channel, message) ?? false;
 	}
 
-	/**
-	 * Whether someone's media is still on its way (reactive): their connection is being made, or
-	 * their camera's first frames have not arrived yet.
-	 */
 	/** Whether someone's camera has yet to show its first frame here (reactive). */
 	get isAwaitingFirstFrames(): boolean {
 		return this.#session.peers.some((person) => {
@@ -117,6 +113,10 @@ export class Mesh {
 		});
 	}
 
+	/**
+	 * Whether someone's media is still on its way (reactive): their connection is being made, or
+	 * their camera's first packets have not arrived yet.
+	 */
 	get isAwaitingMedia(): boolean {
 		return this.#session.peers.some((person) => {
 			const peer = this.peers.get(person.id);
@@ -163,9 +163,13 @@ export class Mesh {
 		for (const prepared of this.#prepared.splice(0)) prepared.close();
 	}
 
-	/** Settles once every connection this side starts has set the answer to its first offer. */
-	async firstAnswersSet(): Promise<void> {
-		await Promise.all([...this.peers.values()].map((peer) => peer.firstAnswerSet));
+	/**
+	 * Settles once the first of the connections this side starts has set the answer to its first
+	 * offer (at once with none): from then on that connection comes up off the main thread.
+	 */
+	async firstAnswerSet(): Promise<void> {
+		const peers = [...this.peers.values()];
+		if (peers.length > 0) await Promise.race(peers.map((peer) => peer.firstAnswerSet));
 	}
 
 	/** Closes every connection; the local tracks belong to LocalMedia and stay its to stop. */

@@ -125,7 +125,7 @@ export class Peer {
 		if (prepared) {
 			this.#applied = { ...prepared.applied };
 			// The receivers' tracks exist already, muted until media comes: a call drawn before the
-			// answer (it waits for it at most 400 ms) has its <video> ready for the first frame.
+			// answer (it waits for the first at most 400 ms) has its <video> ready for the first frame.
 			for (const transceiver of pc.getTransceivers()) {
 				this.#receive(transceiver.receiver.track, transceiver);
 			}

@@ -4,8 +4,11 @@
  * Drawing the call takes the main thread for tens of milliseconds (over a hundred on a busy
  * phone), and every step of a connection's offer and answer waits for the main thread between
  * its network round trips: drawn once the offers were out, the call held up the answers that
- * arrived meanwhile, and the candidates with them. So it is drawn once the answers are set (at
- * most a moment later), while ICE and DTLS come up on the browser's network thread.
+ * arrived meanwhile, and the candidates with them. So it is drawn once an answer is set, while
+ * that connection's ICE and DTLS come up on the browser's network thread. The first answer, not
+ * the last: joining three people on a busy machine, the last answer came 300 ms after the first,
+ * and the call drawn only then showed the first person's frames that much later; the answers
+ * still to come wait for the drawing, a few tens of milliseconds.
  *
  * With the call come the tiles and the controls a person needs first (microphone, camera, chat,
  * Leave); the rest (invite buttons, the people and files panel, the less used controls) once
@@ -17,7 +20,7 @@ import type { Mesh } from '../call/mesh.svelte';
 import { whenIdle } from '../idle';
 import type { RoomSession } from './session.svelte';
 
-/** The longest the call waits to be drawn for the answers to its connections' first offers. */
+/** The longest the call waits to be drawn for an answer to its connections' first offers. */
 const ANSWERS_WAIT_MS = 400;
 /** The longest the rest of the call waits for everyone's media, and then for a moment. */
 const COMPLETE_WAIT_MS = 1500;
@@ -37,7 +40,7 @@ export class CallDrawing {
 			if (this.isDrawn) return;
 			let isCurrent = true;
 			const drawAnyway = new Promise((resolve) => setTimeout(resolve, ANSWERS_WAIT_MS));
-			void Promise.race([mesh.firstAnswersSet(), drawAnyway]).then(() => {
+			void Promise.race([mesh.firstAnswerSet(), drawAnyway]).then(() => {
 				if (!isCurrent) return;
 				// The join screen goes as the call comes, and with it the focused Join button or
 				// name field; moving focus off a removed element made the browser lay out the whole
