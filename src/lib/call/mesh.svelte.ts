@@ -103,6 +103,18 @@ export class Mesh {
 		return this.peers.get(peerId)?.send(channel, message) ?? false;
 	}
 
+	/**
+	 * Whether a connection is being made (one stuck past its stale time counts no more). Reads
+	 * that wait on WebRTC's own threads (voice levels, statistics) hold off meanwhile: those
+	 * threads are setting the new connection up, and each read waited behind that work.
+	 */
+	get isConnecting(): boolean {
+		for (const peer of this.peers.values()) {
+			if (peer.state === 'connecting' && !peer.isStale) return true;
+		}
+		return false;
+	}
+
 	/** Whether someone's camera has yet to show its first frame here (reactive). */
 	get isAwaitingFirstFrames(): boolean {
 		return this.#session.peers.some((person) => {

@@ -84,6 +84,7 @@ export class Peer {
 	#sendLevel: SendLevel = 0;
 	/** What #applyLimits last asked of each sender, so it changes only what changed since. */
 	#applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>> = {};
+	#audioReceiver: RTCRtpReceiver | undefined;
 
 	constructor(options: PeerOptions) {
 		this.id = options.remoteId;
@@ -195,8 +196,10 @@ export class Peer {
 		await this.#applyLimits();
 	}
 
+	/** Read a few times a second for the voice level: kept, as asking the connection waits. */
 	get audioReceiver(): RTCRtpReceiver | undefined {
-		return this.pc.getTransceivers()[0]?.receiver;
+		this.#audioReceiver ??= this.pc.getTransceivers()[0]?.receiver;
+		return this.#audioReceiver;
 	}
 
 	/** Still not connected long after it started: its negotiation was probably lost. */

@@ -26,9 +26,10 @@ export class SpeakingMeter {
 		});
 		const timer = setInterval(() => {
 			this.#set(SELF, reader?.read() ?? 0);
+			// Reading a receiver waits on WebRTC's own thread, which is busiest while a connection
+			// is being made: the rings hold still for that moment rather than slow the newcomer.
+			if (mesh.isConnecting) return;
 			for (const peer of mesh.peers.values()) {
-				// Reading a receiver waits on WebRTC's own thread, which is busiest while a
-				// connection is being made; before then there is no voice to measure anyway.
 				if (peer.state === 'connected') this.#set(peer.id, remoteLevel(peer.audioReceiver));
 			}
 		}, SAMPLE_MS);

@@ -67,7 +67,11 @@ export class CallQuality {
 			for (const quality of this.peers.values()) quality.forgetLastSample();
 			return;
 		}
-		this.#timer = setInterval(() => void this.sampleAll(), SAMPLE_EVERY_MS);
+		this.#timer = setInterval(() => {
+			// getStats asks every WebRTC thread, and those are setting up a new connection: a
+			// round skipped then is taken again a moment later.
+			if (!this.#mesh.isConnecting) void this.sampleAll();
+		}, SAMPLE_EVERY_MS);
 	}
 
 	async #sample(peer: Peer): Promise<void> {
