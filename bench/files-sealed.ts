@@ -12,13 +12,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { UPLOAD_CHUNK_BYTES } from '../src/lib/protocol.ts';
 import { baseArgs, chromiumPath } from '../tests/e2e/browser.ts';
+import { chromiumCpuSeconds, chromiumRss, cpuSecondsOf } from './proc.ts';
 import type { Benchmark } from './run.ts';
 
 const MiB = 2 ** 20;
@@ -298,57 +299,6 @@ class ChromiumMemory {
 			clearInterval(timer);
 		}
 	}
-}
-
-function chromiumRss(): number {
-	return chromiumUsage().rssBytes;
-}
-
-/** CPU seconds (user and system) that Chromium's live processes have spent so far. */
-function chromiumCpuSeconds(): number {
-	return chromiumUsage().cpuSeconds;
-}
-
-/** CPU seconds (user and system) one process has spent so far. */
-function cpuSecondsOf(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Resident memory and CPU time of every Chromium process this benchmark started. */
-function chromiumUsage(): { rssBytes: number; cpuSeconds: number } {
-	const parents = new Map<number, number>();
-	const rss = new Map<number, number>();
-	const cpu = new Map<number, number>();
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-			parents.set(Number(entry), Number(fields[1]));
-			if (/chrom/i.test(name)) {
-				rss.set(Number(entry), Number(fields[21]) * 4096);
-				// utime and stime, in clock ticks (100 a second on Linux).
-				cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
-			}
-		} catch {
-			// The process ended while being read.
-		}
-	}
-	let rssBytes = 0;
-	let cpuSeconds = 0;
-	for (const [pid, bytes] of rss) {
-		for (let at: number | undefined = pid; at && at > 1; at = parents.get(at)) {
-			if (at === process.pid) {
-				rssBytes += bytes;
-				cpuSeconds += cpu.get(pid)!;
-				break;
-			}
-		}
-	}
-	return { rssBytes, cpuSeconds };
 }
 
 async function writeRandomFile(path: string, bytes: number): Promise<string> {

@@ -1,5 +1,6 @@
 /** A process's memory and CPU time, read from /proc (Linux), for figures about a server. */
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 
 export /**
@@ -69,4 +70,65 @@ export class CpuWatch {
 		const after = await this.time();
 		return { user: after.user - before.user, system: after.system - before.system };
 	}
+}
+
+/** CPU seconds (user and system) one process has spent so far. */
+export function cpuSecondsOf(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export interface ChromiumProcess {
+	pid: number;
+	/** Chromium's own name for it: browser, renderer, gpu-process, or a utility's service. */
+	kind: string;
+	rssBytes: number;
+	cpuSeconds: number;
+}
+
+/** Every live Chromium process this benchmark started, with its memory and CPU time so far. */
+export function chromiumProcesses(): ChromiumProcess[] {
+	const parents = new Map<number, number>();
+	const found: ChromiumProcess[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+			parents.set(Number(entry), Number(fields[1]));
+			if (!/chrom/i.test(name)) continue;
+			const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+			found.push({
+				pid: Number(entry),
+				kind:
+					/--utility-sub-type=(?:\w+\.)*(\w+)/.exec(commandLine)?.[1] ??
+					/--type=([\w-]+)/.exec(commandLine)?.[1] ??
+					'browser',
+				rssBytes: Number(fields[21]) * 4096,
+				// utime and stime, in clock ticks (100 a second on Linux).
+				cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100
+			});
+		} catch {
+			// The process ended while being read.
+		}
+	}
+	const isOurs = (pid: number) => {
+		for (let at: number | undefined = pid; at && at > 1; at = parents.get(at)) {
+			if (at === process.pid) return true;
+		}
+		return false;
+	};
+	return found.filter((chromiumProcess) => isOurs(chromiumProcess.pid));
+}
+
+/** Resident memory of every Chromium process this benchmark started. */
+export function chromiumRss(): number {
+	return chromiumProcesses().reduce((sum, { rssBytes }) => sum + rssBytes, 0);
+}
+
+/** CPU seconds (user and system) that Chromium's live processes have spent so far. */
+export function chromiumCpuSeconds(): number {
+	return chromiumProcesses().reduce((sum, { cpuSeconds }) => sum + cpuSeconds, 0);
 }
