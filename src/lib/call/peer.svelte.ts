@@ -6,7 +6,7 @@
  * Every connection carries three transceivers, created once by the initiating side in a fixed
  * order: microphone, camera, screen (prepared-connection.ts). Tracks come and go with
  * replaceTrack on these, so turning a camera on late, switching cameras or sharing a screen
- * never renegotiates.
+ * never renegotiates. What goes into those senders, and at what encoding, is peer-senders.ts.
  */
 import type { SignalPayload } from '../protocol';
 import type { DataChannelName } from './data-channels';
@@ -17,9 +17,10 @@ import {
 	TRANSCEIVERS,
 	type ConnectionSettings
 } from './prepared-connection';
+import { PeerSenders, type LocalTracks } from './peer-senders';
 import type { SendLimits } from './send-limits';
 import type { SendLevel } from '../quality/adaptation';
-import { applyEncoding, encodingFor, type TransceiverRole } from './send-encodings';
+import type { TransceiverRole } from './send-encodings';
 
 export type { TransceiverRole };
 
@@ -36,7 +37,7 @@ export interface PeerOptions extends ConnectionSettings {
 	/** Limits for the first offer, so the encoder starts at the right size. */
 	limits: SendLimits;
 	/** The local tracks at creation, attached before the first offer or answer. */
-	tracks: Record<TransceiverRole, MediaStreamTrack | null>;
+	tracks: LocalTracks;
 	onChannelOpen?: (peer: Peer, channel: DataChannelName) => void;
 	onChannelMessage?: (peer: Peer, channel: DataChannelName, data: string) => void;
 }
@@ -75,15 +76,7 @@ export class Peer {
 	#isSettingRemoteAnswerPending = false;
 	#restartTimer: ReturnType<typeof setTimeout> | undefined;
 	#answerSet: () => void = () => {};
-	#tracks: Record<TransceiverRole, MediaStreamTrack | null> = {
-		audio: null,
-		camera: null,
-		screen: null
-	};
-	#limits: SendLimits;
-	#sendLevel: SendLevel = 0;
-	/** What #applyLimits last asked of each sender, so it changes only what changed since. */
-	#applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>> = {};
+	#sending: PeerSenders;
 	#audioReceiver: RTCRtpReceiver | undefined;
 
 	constructor(options: PeerOptions) {
@@ -91,13 +84,18 @@ export class Peer {
 		this.polite = options.selfId < options.remoteId;
 		this.isInitiator = options.isInitiator;
 		this.#signal = options.signal;
-		this.#limits = options.limits;
-		this.#tracks = { ...options.tracks };
 		const prepared = this.isInitiator
 			? (options.prepared ?? new PreparedConnection(options, options.limits, options.tracks))
 			: undefined;
 		const pc = prepared?.pc ?? newConnection(options);
 		this.pc = pc;
+		this.#sending = new PeerSenders(
+			pc,
+			options.tracks,
+			options.limits,
+			prepared?.applied ?? {},
+			(error) => this.#report(error)
+		);
 		this.#channels = prepared?.channels ?? new PeerChannels();
 		this.#channels.listen(
 			{
@@ -124,7 +122,6 @@ export class Peer {
 			? new Promise((resolve) => (this.#answerSet = resolve))
 			: Promise.resolve();
 		if (prepared) {
-			this.#applied = { ...prepared.applied };
 			// The receivers' tracks exist already, muted until media comes: a call drawn before the
 			// answer (it waits for the first at most 400 ms) has its <video> ready for the first frame.
 			for (const transceiver of pc.getTransceivers()) {
@@ -133,9 +130,8 @@ export class Peer {
 			void this.#sendFirstOffer(prepared);
 			// Made a moment ago, or before the join answer: the tracks or the room may have changed.
 			if (prepared !== options.prepared) return;
-			const isChanged = TRANSCEIVERS.some((role) => prepared.tracks[role] !== this.#tracks[role]);
-			if (isChanged) void this.#replaceTracks();
-			else void this.#applyLimits();
+			if (this.#sending.differFrom(prepared.tracks)) void this.#sending.replaceTracks();
+			else void this.#sending.applyLimits();
 		}
 	}
 
@@ -160,7 +156,7 @@ export class Peer {
 					this.#sendDescription();
 					// After the answer is on its way: tracks and limits change no SDP, and they are
 					// in place well before the connection is up to carry media.
-					await this.#replaceTracks();
+					await this.#sending.replaceTracks();
 				}
 			} else {
 				try {
@@ -176,24 +172,21 @@ export class Peer {
 	}
 
 	/** Puts the current local tracks into this connection's senders. */
-	async setTracks(tracks: Record<TransceiverRole, MediaStreamTrack | null>): Promise<void> {
-		this.#tracks = { ...tracks };
-		await this.#replaceTracks();
+	setTracks(tracks: LocalTracks): Promise<void> {
+		return this.#sending.setTracks(tracks);
 	}
 
-	async setLimits(limits: SendLimits): Promise<void> {
-		this.#limits = limits;
-		await this.#applyLimits();
+	setLimits(limits: SendLimits): Promise<void> {
+		return this.#sending.setLimits(limits);
 	}
 
 	/** How much of our video this person gets: see quality/adaptation.ts. */
 	get sendLevel(): SendLevel {
-		return this.#sendLevel;
+		return this.#sending.level;
 	}
 
-	async setSendLevel(level: SendLevel): Promise<void> {
-		this.#sendLevel = level;
-		await this.#applyLimits();
+	setSendLevel(level: SendLevel): Promise<void> {
+		return this.#sending.setLevel(level);
 	}
 
 	/** Read a few times a second for the voice level: kept, as asking the connection waits. */
@@ -218,17 +211,6 @@ export class Peer {
 		this.pc.close();
 		this.state = 'closed';
 		this.#answerSet();
-	}
-
-	/** The sender for each role, once the transceivers exist on this side. */
-	#senders(): Partial<Record<TransceiverRole, RTCRtpSender>> {
-		const transceivers = this.pc.getTransceivers();
-		return Object.fromEntries(
-			TRANSCEIVERS.flatMap((role, index) => {
-				const transceiver = transceivers[index];
-				return transceiver ? [[role, transceiver.sender]] : [];
-			})
-		);
 	}
 
 	/**
@@ -277,36 +259,6 @@ export class Peer {
 	 */
 	#openChannels(): void {
 		this.#channels.open(this.pc);
-	}
-
-	async #replaceTracks(): Promise<void> {
-		const senders = this.#senders();
-		await Promise.all(
-			TRANSCEIVERS.map(async (role) => {
-				const sender = senders[role];
-				const track = this.#tracks[role];
-				if (!sender || sender.track === track) return;
-				try {
-					await sender.replaceTrack(track);
-				} catch (error) {
-					this.#report(error);
-				}
-			})
-		);
-		await this.#applyLimits();
-	}
-
-	async #applyLimits(): Promise<void> {
-		const limits = this.#limits;
-		if (!limits) return;
-		const senders = this.#senders();
-		for (const role of TRANSCEIVERS) {
-			const sender = senders[role];
-			if (!sender) continue;
-			const wanted = encodingFor(role, limits, this.#sendLevel, this.#tracks[role] !== null);
-			// Before the first negotiation a sender has no encodings to limit yet.
-			if (await applyEncoding(sender, wanted, this.#applied[role])) this.#applied[role] = wanted;
-		}
 	}
 
 	#receive(track: MediaStreamTrack, transceiver: RTCRtpTransceiver): void {

@@ -1,0 +1,102 @@
+/**
+ * What this side sends one person: the local tracks in the connection's three senders
+ * (microphone, camera, screen, in that order), and each sender's encoding, from the room's
+ * send limits and from what quality adaptation allows this person (send-encodings.ts).
+ */
+import type { SendLevel } from '../quality/adaptation';
+import { TRANSCEIVERS } from './prepared-connection';
+import { applyEncoding, encodingFor, type TransceiverRole } from './send-encodings';
+import type { SendLimits } from './send-limits';
+
+export type LocalTracks = Record<TransceiverRole, MediaStreamTrack | null>;
+
+export class PeerSenders {
+	#pc: RTCPeerConnection;
+	#tracks: LocalTracks;
+	#limits: SendLimits;
+	#level: SendLevel = 0;
+	/** What #applyLimits last asked of each sender, so it changes only what changed since. */
+	#applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>>;
+	#report: (error: unknown) => void;
+
+	/** `applied`: the encodings the senders were made with, when this side made them. */
+	constructor(
+		pc: RTCPeerConnection,
+		tracks: LocalTracks,
+		limits: SendLimits,
+		applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>>,
+		report: (error: unknown) => void
+	) {
+		this.#pc = pc;
+		this.#tracks = { ...tracks };
+		this.#limits = limits;
+		this.#applied = { ...applied };
+		this.#report = report;
+	}
+
+	/** How much of our video this person gets: see quality/adaptation.ts. */
+	get level(): SendLevel {
+		return this.#level;
+	}
+
+	/** Whether the senders hold other tracks than `tracks` (they were made a while ago). */
+	differFrom(tracks: LocalTracks): boolean {
+		return TRANSCEIVERS.some((role) => tracks[role] !== this.#tracks[role]);
+	}
+
+	/** Puts the current local tracks into the senders. */
+	async setTracks(tracks: LocalTracks): Promise<void> {
+		this.#tracks = { ...tracks };
+		await this.replaceTracks();
+	}
+
+	async setLimits(limits: SendLimits): Promise<void> {
+		this.#limits = limits;
+		await this.applyLimits();
+	}
+
+	async setLevel(level: SendLevel): Promise<void> {
+		this.#level = level;
+		await this.applyLimits();
+	}
+
+	/** Puts the tracks it holds into the senders that have other ones, then the limits. */
+	async replaceTracks(): Promise<void> {
+		const senders = this.#senders();
+		await Promise.all(
+			TRANSCEIVERS.map(async (role) => {
+				const sender = senders[role];
+				const track = this.#tracks[role];
+				if (!sender || sender.track === track) return;
+				try {
+					await sender.replaceTrack(track);
+				} catch (error) {
+					this.#report(error);
+				}
+			})
+		);
+		await this.applyLimits();
+	}
+
+	async applyLimits(): Promise<void> {
+		const senders = this.#senders();
+		for (const role of TRANSCEIVERS) {
+			const sender = senders[role];
+			if (!sender) continue;
+			const wanted = encodingFor(role, this.#limits, this.#level, this.#tracks[role] !== null);
+			// Before the first negotiation a sender has no encodings to limit yet.
+			if (await applyEncoding(sender, wanted, this.#applied[role])) this.#applied[role] = wanted;
+		}
+	}
+
+	/** The sender for each role, once the transceivers exist on this side. */
+	#senders(): Partial<Record<TransceiverRole, RTCRtpSender>> {
+		const transceivers = this.#pc.getTransceivers();
+		return Object.fromEntries(
+			TRANSCEIVERS.flatMap((role, index) => {
+				const transceiver = transceivers[index];
+				return transceiver ? [[role, transceiver.sender]] : [];
+			})
+		);
+	}
+}
