@@ -2,7 +2,6 @@
  * Socket.IO handlers: rooms, presence and the signaling relay. Every payload is validated
  * against the protocol's schema before anything changes; a bad one gets an error answer.
  */
-import type { Server, Socket } from 'socket.io';
 import * as v from 'valibot';
 import {
 	clientEvents,
@@ -12,55 +11,24 @@ import {
 	SignalSchema,
 	UpdateMediaSchema,
 	type Ack,
-	type ClientToServer,
 	type FileInfo,
 	type JoinAnswer,
 	type ProtocolError,
-	type PeekAnswer,
-	type ServerToClient
+	type PeekAnswer
 } from '../src/lib/protocol.ts';
+import { answerer, askingRegistry, invalid, notInRoom } from './answers.ts';
 import type { Config } from './config.ts';
 import { log, shortId } from './log.ts';
 import { fitsMessageLimit } from './message-size.ts';
 import type { JoinRequest, RoomRegistry } from './registry.ts';
 import { describeRoom, describeSeat, roomNotFound } from './rooms.ts';
+import type { DropcallServer, DropcallSocket } from './socket-types.ts';
 import { iceServersFor } from './turn.ts';
-
-export interface SocketData {
-	roomId: string | undefined;
-	peerId: string | undefined;
-	/** Last time anything arrived from this client; the resume grace counts from it. */
-	lastSeenAt: number;
-	/** The page said it is going away and may be back (room:away): a reload, or a closed tab. */
-	mayReturn: boolean;
-}
-
-export type DropcallServer = Server<ClientToServer, ServerToClient, object, SocketData>;
-type DropcallSocket = Socket<ClientToServer, ServerToClient, object, SocketData>;
-
-const notInRoom: ProtocolError = { code: 'not-in-room', message: 'Join a room first' };
 
 const peerNotFound: ProtocolError = {
 	code: 'peer-not-found',
 	message: 'That person is not in this room'
 };
-
-/** The shared store (Redis) did not answer: nothing was decided, so asking again is safe. */
-export const tryAgain: ProtocolError = {
-	code: 'try-again',
-	message: 'The server cannot reach its shared store right now; try again in a moment'
-};
-
-/**
- * Runs a request that asks the registry, answering "try again" when the registry's store fails
- * rather than leaving the client to wait for its timeout.
- */
-function askingRegistry<T>(answer: Ack<T>, work: () => Promise<void>): void {
-	work().catch((error: unknown) => {
-		log(`registry unavailable: ${error instanceof Error ? error.message : String(error)}`);
-		answer({ ok: false, error: tryAgain });
-	});
-}
 
 /**
  * Disconnect reasons that mean the person went away on purpose: a closed tab or a call to
@@ -70,20 +38,6 @@ function askingRegistry<T>(answer: Ack<T>, work: () => Promise<void>): void {
  * grace (see the disconnect handler).
  */
 const deliberateDisconnects = new Set(['client namespace disconnect', 'transport close']);
-
-export function invalid(issues: v.BaseIssue<unknown>[]): ProtocolError {
-	const issue = issues[0];
-	const where = issue?.path?.map((item) => String(item.key)).join('.');
-	return {
-		code: 'invalid-request',
-		message: `Invalid request${where ? ` at "${where}"` : ''}: ${issue?.message ?? 'bad value'}`
-	};
-}
-
-/** Socket.IO passes the acknowledgement last; a hostile client may put anything there. */
-export function answerer<T>(ack: unknown): Ack<T> {
-	return typeof ack === 'function' ? (ack as Ack<T>) : () => {};
-}
 
 /** What a join answer carries from the file store: the seat's file token and the room's files. */
 export type FileJoinDetails = (
