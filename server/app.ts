@@ -19,7 +19,9 @@ import { staticApp } from './static-app.ts';
 import { setQuiet } from './log.ts';
 import type { RoomRegistry } from './registry.ts';
 import { MemoryRegistry } from './rooms.ts';
-import { attachSignaling, heedGoingAway, type DropcallServer } from './signaling.ts';
+import { heedGoingAway } from './seat-grace.ts';
+import { attachSignaling } from './signaling.ts';
+import type { DropcallServer } from './socket-types.ts';
 import { trimConnections } from './socket-options.ts';
 
 export interface Dropcall {

@@ -12,6 +12,7 @@ import {
 	type FileInfo,
 	type ProtocolError
 } from '../src/lib/protocol.ts';
+import { answerer, invalid } from './answers.ts';
 import { systemClock, type Clock, type Timer } from './clock.ts';
 import type { SharedFiles } from './cluster/files.ts';
 import type { Config } from './config.ts';
@@ -27,7 +28,7 @@ import { uploadRoute } from './files/uploads.ts';
 import type { Handler } from './http.ts';
 import { log, shortId } from './log.ts';
 import type { RoomRegistry } from './registry.ts';
-import { answerer, invalid, type DropcallServer } from './signaling.ts';
+import type { DropcallServer } from './socket-types.ts';
 
 export interface FileStoreDependencies {
 	config: Config;

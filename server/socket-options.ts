@@ -4,7 +4,7 @@
  * not measurably help is not here.
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import type { DropcallServer } from './signaling.ts';
+import type { DropcallServer } from './socket-types.ts';
 
 /**
  * The parts of the opening HTTP request that Socket.IO reads after the connection opens: it

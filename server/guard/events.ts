@@ -7,7 +7,7 @@
 import type { Socket } from 'socket.io';
 import { clientEvents, type ProtocolError } from '../../src/lib/protocol.ts';
 import type { Config } from '../config.ts';
-import { answerer } from '../signaling.ts';
+import { answerer } from '../answers.ts';
 import type { Limiter, LimiterStore, Spend } from './limiter.ts';
 
 type ClientEvent = (typeof clientEvents)[number];

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import type { Handler } from '../http.ts';
 import type { SharedConnections } from '../cluster/connections.ts';
 import { log } from '../log.ts';
-import type { DropcallServer } from '../signaling.ts';
+import type { DropcallServer } from '../socket-types.ts';
 import { clientAddress } from './address.ts';
 import { EventLimits } from './events.ts';
 import { fileRouteGuard } from './file-routes.ts';
