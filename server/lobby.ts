@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { log, shortId } from './log.ts';
 import type { RoomRegistry } from './registry.ts';
 import { roomNotFound } from './rooms.ts';
+import { watchSeats } from './seat-watch.ts';
 import type { DropcallSocket } from './socket-types.ts';
 import { iceServersFor } from './turn.ts';
 
@@ -32,6 +33,7 @@ export function handleLobby(socket: DropcallSocket, registry: RoomRegistry, conf
 		askingRegistry(answer, async () => {
 			const room = await registry.peek(request.output.roomId);
 			if (!room) return answer({ ok: false, error: roomNotFound() });
+			if (!socket.data.roomId) watchSeats(socket, request.output.roomId);
 			// Only while a join could succeed: a full room hands nobody a relay credential.
 			if (room.taken >= room.seats) return answer({ ok: true, room });
 			answer({

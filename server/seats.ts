@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { log, shortId } from './log.ts';
 import type { JoinRequest, RoomRegistry } from './registry.ts';
 import { describeRoom, describeSeat } from './rooms.ts';
+import { announceSeats, stopWatchingSeats } from './seat-watch.ts';
 import type { DropcallServer, DropcallSocket } from './socket-types.ts';
 import { iceServersFor } from './turn.ts';
 
@@ -29,6 +30,7 @@ export function announceLeaves(io: DropcallServer, registry: RoomRegistry): void
 	registry.on('peerLeft', (room, seat) => {
 		// Every process hears of a leave (in a cluster too), and each tells its own sockets once.
 		io.local.to(room.id).emit('peer:left', { id: seat.peerId });
+		announceSeats(io, room, false);
 		if (seat.connectionId) io.sockets.sockets.get(seat.connectionId)?.leave(room.id);
 		log(`peer left room ${shortId(room.id)} (${room.members.size}/${room.seats})`);
 	});
@@ -68,6 +70,9 @@ async function join(
 	socket.data.roomId = roomId;
 	socket.data.peerId = seat.peerId;
 	void socket.join(roomId);
+	stopWatchingSeats(socket);
+	// A seat taken back was counted all along.
+	if (!resumed) announceSeats(io, room, true);
 	const self = describeSeat(seat);
 	socket.to(roomId).emit(resumed ? 'peer:updated' : 'peer:joined', self);
 	log(
@@ -91,6 +96,7 @@ async function join(
 export function handleSeats(socket: DropcallSocket, dependencies: SeatDependencies): void {
 	socket.data.roomId = undefined;
 	socket.data.peerId = undefined;
+	socket.data.watchedRoomId = undefined;
 	const { registry } = dependencies;
 
 	// Set while a join waits for the registry, so a second join cannot take a second seat.

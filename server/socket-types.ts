@@ -12,6 +12,8 @@ export interface SocketData {
 	lastSeenAt: number;
 	/** The page said it is going away and may be back (room:away): a reload, or a closed tab. */
 	mayReturn: boolean;
+	/** The room whose seats this connection hears of, from its last peek until it joins. */
+	watchedRoomId: string | undefined;
 }
 
 export type DropcallServer = Server<ClientToServer, ServerToClient, object, SocketData>;

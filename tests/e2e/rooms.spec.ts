@@ -22,22 +22,34 @@ test('people who join one room see the same People list, live', async ({ browser
 	await Promise.all(contexts.map((context) => context.close()));
 });
 
-test('a fifth person in a four-seat room is told it is full', async () => {
+test('a fifth person in a four-seat room watches it fill up and free a seat', async () => {
 	// Seats, not media, are the point: four people sending each other video (twelve encoders
 	// on two cores) only slowed this test and whatever ran after it.
 	const browser = await launchWithoutDevices();
 	const contexts = await Promise.all([1, 2, 3, 4, 5].map(() => browser.newContext()));
 	const pages = await Promise.all(contexts.map((context) => context.newPage()));
 	const link = await createRoom(pages[0]!, { seats: 4 });
-	for (const [index, page] of pages.slice(0, 4).entries()) {
+	for (const [index, page] of pages.slice(0, 3).entries()) {
 		await joinRoom(page, link, `Person ${index + 1}`);
 		await expect(page.getByRole('list', { name: 'People' })).toBeVisible();
 	}
 	const late = pages[4]!;
 	await late.goto(link);
+	await expect(late.getByText('3 of 4 seats taken')).toBeVisible();
+
+	// The join screen follows the room as it is, with no reload: the last seat goes…
+	await joinRoom(pages[3]!, link, 'Person 4');
 	await expect(late.getByRole('alert')).toHaveText('This room is full (4 of 4)');
 	await expect(late.getByRole('button', { name: 'Join' })).toBeDisabled();
 	await expect(late.getByRole('list', { name: 'People' })).toHaveCount(0);
+
+	// …and comes free again.
+	await pages[0]!.getByRole('button', { name: 'Leave' }).click();
+	await expect(late.getByText('3 of 4 seats taken')).toBeVisible();
+	await expect(late.getByRole('alert')).toHaveCount(0);
+	await late.getByRole('textbox', { name: 'Your name' }).fill('Late');
+	await late.getByRole('button', { name: 'Join' }).click();
+	await expect(late.getByRole('list', { name: 'People' })).toBeVisible();
 	await browser.close();
 });
 

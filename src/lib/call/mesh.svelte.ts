@@ -143,12 +143,17 @@ export class Mesh {
 	 * others may hold, up to three (a room's default size), since people may arrive meanwhile.
 	 * Building asks nothing of the network; `startCalls` makes the offers.
 	 */
-	prepareCalls(): void {
+	prepareCalls(isJoining = false): void {
 		const ice = this.#session.peekedIce();
 		const room = this.#session.room;
 		if (!ice || !room || this.peers.size > 0) return;
 		const count = Math.min(room.seats - 1, MAX_PREPARED_CALLS);
 		const limits = sendLimitsFor(Math.max(room.taken, 1) + 1);
+		// Built for another number of people (someone came or went meanwhile, see room:seats):
+		// their limits follow while the page waits and nothing else asks WebRTC's thread, for
+		// changed once connected they cost a joiner into a call of three tens of milliseconds of
+		// waiting. Not as the join starts: the calls it makes come first.
+		if (!isJoining) for (const prepared of this.#prepared) void prepared.setLimits(limits);
 		const settings = { ...ice, certificate: this.#certificate };
 		while (this.#prepared.length < count) {
 			this.#prepared.push(new PreparedConnection(settings, limits, this.#tracks()));
@@ -165,7 +170,7 @@ export class Mesh {
 	startCalls(): void {
 		const ice = this.#session.peekedIce();
 		if (!ice || this.peers.size > 0) return this.dropPreparedCalls();
-		this.prepareCalls();
+		this.prepareCalls(true);
 		const expected = Math.max(this.#session.room?.taken ?? 0, 1);
 		for (const prepared of this.#prepared.slice(0, expected)) prepared.start(ice);
 	}

@@ -4,19 +4,40 @@
  * send limits and from what quality adaptation allows this person (send-encodings.ts).
  */
 import type { SendLevel } from '../quality/adaptation';
-import { TRANSCEIVERS } from './prepared-connection';
-import { applyEncoding, encodingFor, type TransceiverRole } from './send-encodings';
+import { applyEncoding, encodingFor, TRANSCEIVERS, type TransceiverRole } from './send-encodings';
 import type { SendLimits } from './send-limits';
 
 export type LocalTracks = Record<TransceiverRole, MediaStreamTrack | null>;
+type Encodings = Partial<Record<TransceiverRole, RTCRtpEncodingParameters>>;
+
+/**
+ * Gives each sender of `pc` its encoding for `limits` and `level`, writing what it asked into
+ * `applied` (what was asked before, so only what differs is asked again).
+ */
+export async function applyLimits(
+	pc: RTCPeerConnection,
+	tracks: LocalTracks,
+	limits: SendLimits,
+	level: SendLevel,
+	applied: Encodings
+): Promise<void> {
+	const transceivers = pc.getTransceivers();
+	for (const [index, role] of TRANSCEIVERS.entries()) {
+		const sender = transceivers[index]?.sender;
+		if (!sender) continue;
+		const wanted = encodingFor(role, limits, level, tracks[role] !== null);
+		// Before the first negotiation a sender has no encodings to limit yet.
+		if (await applyEncoding(sender, wanted, applied[role])) applied[role] = wanted;
+	}
+}
 
 export class PeerSenders {
 	#pc: RTCPeerConnection;
 	#tracks: LocalTracks;
 	#limits: SendLimits;
 	#level: SendLevel = 0;
-	/** What #applyLimits last asked of each sender, so it changes only what changed since. */
-	#applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>>;
+	/** What applyLimits last asked of each sender, so it changes only what changed since. */
+	#applied: Encodings;
 	#report: (error: unknown) => void;
 
 	/** `applied`: the encodings the senders were made with, when this side made them. */
@@ -24,7 +45,7 @@ export class PeerSenders {
 		pc: RTCPeerConnection,
 		tracks: LocalTracks,
 		limits: SendLimits,
-		applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>>,
+		applied: Encodings,
 		report: (error: unknown) => void
 	) {
 		this.#pc = pc;
@@ -78,15 +99,8 @@ export class PeerSenders {
 		await this.applyLimits();
 	}
 
-	async applyLimits(): Promise<void> {
-		const senders = this.#senders();
-		for (const role of TRANSCEIVERS) {
-			const sender = senders[role];
-			if (!sender) continue;
-			const wanted = encodingFor(role, this.#limits, this.#level, this.#tracks[role] !== null);
-			// Before the first negotiation a sender has no encodings to limit yet.
-			if (await applyEncoding(sender, wanted, this.#applied[role])) this.#applied[role] = wanted;
-		}
+	applyLimits(): Promise<void> {
+		return applyLimits(this.#pc, this.#tracks, this.#limits, this.#level, this.#applied);
 	}
 
 	/** The sender for each role, once the transceivers exist on this side. */

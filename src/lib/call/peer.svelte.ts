@@ -11,16 +11,11 @@
 import type { SignalPayload } from '../protocol';
 import type { DataChannelName } from './data-channels';
 import { PeerChannels } from './peer-channels';
-import {
-	newConnection,
-	PreparedConnection,
-	TRANSCEIVERS,
-	type ConnectionSettings
-} from './prepared-connection';
+import { newConnection, PreparedConnection, type ConnectionSettings } from './prepared-connection';
 import { PeerSenders, type LocalTracks } from './peer-senders';
 import type { SendLimits } from './send-limits';
 import type { SendLevel } from '../quality/adaptation';
-import type { TransceiverRole } from './send-encodings';
+import { TRANSCEIVERS, type TransceiverRole } from './send-encodings';
 
 export type { TransceiverRole };
 

@@ -12,10 +12,9 @@
  */
 import type { IceServer, IceTransportPolicy } from '../protocol';
 import { PeerChannels } from './peer-channels';
-import { encodingFor, type TransceiverRole } from './send-encodings';
+import { applyLimits } from './peer-senders';
+import { encodingFor, TRANSCEIVERS, type TransceiverRole } from './send-encodings';
 import type { SendLimits } from './send-limits';
-
-export const TRANSCEIVERS: readonly TransceiverRole[] = ['audio', 'camera', 'screen'];
 
 export interface ConnectionSettings {
 	iceServers: IceServer[];
@@ -42,7 +41,7 @@ function iceKey(ice: Pick<ConnectionSettings, 'iceServers' | 'iceTransportPolicy
 export class PreparedConnection {
 	readonly pc: RTCPeerConnection;
 	readonly channels = new PeerChannels();
-	/** The encoding each sender started with, so later limits change only what differs. */
+	/** The encoding each sender has, so later limits change only what differs. */
 	readonly applied: Partial<Record<TransceiverRole, RTCRtpEncodingParameters>> = {};
 	/** The tracks the senders started with. */
 	readonly tracks: Record<TransceiverRole, MediaStreamTrack | null>;
@@ -79,6 +78,14 @@ export class PreparedConnection {
 			if (this.#sendCandidate) this.#sendCandidate(found);
 			else this.#candidates.push(found);
 		};
+	}
+
+	/**
+	 * Other limits for its senders, while it waits (the room's count of people changed): set
+	 * now, while WebRTC's thread is idle and no encoder runs, rather than once connected.
+	 */
+	setLimits(limits: SendLimits): Promise<void> {
+		return applyLimits(this.pc, this.tracks, limits, 0, this.applied);
 	}
 
 	/**

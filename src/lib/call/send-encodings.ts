@@ -8,6 +8,9 @@ import type { SendLimits } from './send-limits';
 
 export type TransceiverRole = 'audio' | 'camera' | 'screen';
 
+/** Every connection's transceivers, in the order the calling side makes them. */
+export const TRANSCEIVERS: readonly TransceiverRole[] = ['audio', 'camera', 'screen'];
+
 export function encodingFor(
 	role: TransceiverRole,
 	limits: SendLimits,

@@ -11,7 +11,8 @@ import type {
 	JoinAnswer,
 	JoinRoomRequest,
 	PeekAnswer,
-	PeekRoomRequest
+	PeekRoomRequest,
+	RoomInfo
 } from './rooms.ts';
 import type { RelayedSignal, SignalRequest } from './signaling.ts';
 
@@ -42,6 +43,8 @@ export interface ServerToClient {
 	'peer:joined': (peer: PeerInfo) => void;
 	'peer:updated': (peer: PeerInfo) => void;
 	'peer:left': (event: { id: string }) => void;
+	/** To a connection that peeked at a room and has not joined: a seat there was taken or freed. */
+	'room:seats': (event: { roomId: string; room: RoomInfo }) => void;
 	signal: (signal: RelayedSignal) => void;
 	/** The server is shutting down; rooms live in its memory and end with it. */
 	'server:stopping': () => void;

@@ -76,6 +76,10 @@ export class RoomSession {
 			'peer:left': ({ id }: { id: string }) => {
 				this.#setPeers(this.peers.filter((other) => other.id !== id));
 			},
+			// The room as it is while this page waits to join (see server/seat-watch.ts).
+			'room:seats': ({ roomId, room }: { roomId: string; room: RoomInfo }) => {
+				if (roomId === this.roomId && !this.isInRoom) this.room = room;
+			},
 			signal: (signal: RelayedSignal) => {
 				for (const listener of this.#signalListeners) listener(signal);
 			},
