@@ -8,10 +8,8 @@
  * Each `label=css` is measured again with that style added to Dropcall's pages, to find what
  * costs: `'no videos=video{visibility:hidden}'`. BUILD=<folder> serves another build.
  */
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
-import { cameraConstraints, microphoneConstraints } from '../src/lib/call/capture.ts';
-import { callAwaitingLastJoin, startApp } from './call.ts';
+import type { Browser } from '@playwright/test';
+import { callAwaitingLastJoin, floorCall, launchWithFakeDevices, startApp } from './call.ts';
 import { startFloorServer } from './floor/server.ts';
 import { chromiumProcesses } from './proc.ts';
 
@@ -58,25 +56,11 @@ async function dropcall(browser: Browser, url: string, people: number, variants:
 }
 
 async function floor(browser: Browser, url: string, people: number) {
-	const contexts = await Promise.all(
-		Array.from({ length: people }, () =>
-			browser.newContext({ permissions: ['camera', 'microphone'] })
-		)
-	);
+	const { close } = await floorCall(browser, url, people, 'cpu', people);
 	try {
-		const pages: Page[] = [];
-		for (const context of contexts) {
-			const page = await context.newPage();
-			await page.goto(url);
-			await page.evaluate(
-				`window.prepare(${JSON.stringify({ audio: microphoneConstraints, video: cameraConstraints })})`
-			);
-			await page.evaluate(`window.join('cpu')`);
-			pages.push(page);
-		}
 		console.log(`  floor: ${await coresByKind()}`);
 	} finally {
-		await Promise.all(contexts.map((context) => context.close()));
+		await close();
 	}
 }
 
@@ -87,10 +71,7 @@ const variants = process.argv.slice(3).map((argument) => {
 });
 const app = await startApp(process.env.BUILD);
 const floorServer = await startFloorServer();
-const browser = await chromium.launch({
-	executablePath: chromiumPath(),
-	args: [...baseArgs, ...fakeDeviceArgs]
-});
+const browser = await launchWithFakeDevices();
 try {
 	console.log(`A call of ${people}, CPU over ${MEASURE_MS / 1000} s after ${SETTLE_MS / 1000} s:`);
 	await dropcall(browser, app.url, people, variants);

@@ -52,6 +52,14 @@ function measure(page: Page, join: string, videos: string): Promise<number> {
 	return page.evaluate(`(${MEASURE_IN_PAGE})(${JSON.stringify({ join, videos })})`);
 }
 
+/** Chromium as the call benchmarks drive it: a fake camera and microphone, no prompts. */
+export function launchWithFakeDevices(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: chromiumPath(),
+		args: [...baseArgs, ...fakeDeviceArgs]
+	});
+}
+
 /** Serves the current build (built first if stale), or the build in `staticDir` when given. */
 export async function startApp(staticDir?: string) {
 	if (staticDir === undefined) {
@@ -142,15 +150,28 @@ export async function dropcallRun(
 	}
 }
 
-export async function floorRun(browser: Browser, url: string, people: number, room: string) {
+/**
+ * The floor's pages for `people`, each in its own context with its camera open, the first
+ * `joined` of them in `room`. `initScript` runs in every page first.
+ */
+export async function floorCall(
+	browser: Browser,
+	url: string,
+	people: number,
+	room: string,
+	joined: number,
+	initScript?: string
+) {
 	const contexts = await Promise.all(
 		Array.from({ length: people }, () =>
 			browser.newContext({ permissions: ['camera', 'microphone'] })
 		)
 	);
+	const close = () => Promise.all(contexts.map((context) => context.close()));
 	try {
 		const pages: Page[] = [];
 		for (const context of contexts) {
+			if (initScript) await context.addInitScript({ content: initScript });
 			const page = await context.newPage();
 			await page.goto(url);
 			// The camera opened as Dropcall opens it, so both sides encode the same frames.
@@ -159,12 +180,22 @@ export async function floorRun(browser: Browser, url: string, people: number, ro
 			);
 			pages.push(page);
 		}
-		for (const page of pages.slice(0, -1)) {
+		for (const page of pages.slice(0, joined)) {
 			await page.evaluate(`window.join(${JSON.stringify(room)})`);
 		}
+		return { pages, close };
+	} catch (error) {
+		await close();
+		throw error;
+	}
+}
+
+export async function floorRun(browser: Browser, url: string, people: number, room: string) {
+	const { pages, close } = await floorCall(browser, url, people, room, people - 1);
+	try {
 		return await measure(pages.at(-1)!, `window.join(${JSON.stringify(room)})`, 'video');
 	} finally {
-		await Promise.all(contexts.map((context) => context.close()));
+		await close();
 	}
 }
 
@@ -179,10 +210,7 @@ export async function benchCall(): Promise<void> {
 	const sizes = onlySize ? [onlySize] : SIZES;
 	const app = await startApp();
 	const floor = await startFloorServer();
-	const browser = await chromium.launch({
-		executablePath: chromiumPath(),
-		args: [...baseArgs, ...fakeDeviceArgs]
-	});
+	const browser = await launchWithFakeDevices();
 	try {
 		console.log('\nJoin to first decoded remote frame (median of %d runs, loopback)', runs);
 		for (const people of sizes) {

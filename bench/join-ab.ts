@@ -3,10 +3,9 @@
  * change is compared with what it changes in the same minutes of a noisy machine.
  * `npx tsx bench/join-ab.ts <buildA> <buildB> [people] [runs] [record]`
  */
-import { chromium } from '@playwright/test';
-import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
+
 import { startFloorServer } from './floor/server.ts';
-import { dropcallRun, floorRun, startApp } from './call.ts';
+import { dropcallRun, floorRun, launchWithFakeDevices, startApp } from './call.ts';
 
 const [dirA, dirB] = process.argv.slice(2, 4) as [string, string];
 const people = Number(process.argv[4] ?? 2);
@@ -15,10 +14,7 @@ const record = process.argv[6] === 'record';
 const a = await startApp(dirA);
 const b = await startApp(dirB);
 const floor = await startFloorServer();
-const browser = await chromium.launch({
-	executablePath: chromiumPath(),
-	args: [...baseArgs, ...fakeDeviceArgs]
-});
+const browser = await launchWithFakeDevices();
 const median = (values: number[]) =>
 	[...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 const result = { floor: [] as number[], A: [] as number[], B: [] as number[] };

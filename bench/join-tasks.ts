@@ -4,9 +4,8 @@
  *
  *   npx tsx bench/join-tasks.ts [people] [runs]      (BUILD=<folder> for another build)
  */
-import { chromium } from '@playwright/test';
-import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
-import { callAwaitingLastJoin, startApp } from './call.ts';
+
+import { callAwaitingLastJoin, launchWithFakeDevices, startApp } from './call.ts';
 
 interface TraceEvent {
 	name: string;
@@ -85,10 +84,7 @@ function analyse(events: TraceEvent[]) {
 const people = Number(process.argv[2] ?? 2);
 const runs = Number(process.argv[3] ?? 1);
 const app = await startApp(process.env.BUILD);
-const browser = await chromium.launch({
-	executablePath: chromiumPath(),
-	args: [...baseArgs, ...fakeDeviceArgs]
-});
+const browser = await launchWithFakeDevices();
 try {
 	for (let run = 0; run < runs; run++) {
 		const { pages, close } = await callAwaitingLastJoin(browser, app.url, people);

@@ -12,11 +12,9 @@
  * QUIET_TRACE=1 prints only the steps; PROFILE=1 adds a CPU profile of each page (for names,
  * build with `minify: false`).
  */
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
-import { cameraConstraints, microphoneConstraints } from '../src/lib/call/capture.ts';
+import type { Browser, Page } from '@playwright/test';
 import { startFloorServer } from './floor/server.ts';
-import { callAwaitingLastJoin, startApp } from './call.ts';
+import { callAwaitingLastJoin, floorCall, launchWithFakeDevices, startApp } from './call.ts';
 
 const TRACE = `(() => {
 	const log = [];
@@ -256,31 +254,14 @@ async function stopProfiling(profilers: Awaited<ReturnType<typeof startProfiling
 }
 
 async function floor(browser: Browser, url: string, people: number, room: string) {
-	const contexts = await Promise.all(
-		Array.from({ length: people }, () =>
-			browser.newContext({ permissions: ['camera', 'microphone'] })
-		)
-	);
+	const { pages, close } = await floorCall(browser, url, people, room, people - 1, TRACE);
 	try {
-		const pages: Page[] = [];
-		for (const context of contexts) {
-			await context.addInitScript({ content: TRACE });
-			const page = await context.newPage();
-			await page.goto(url);
-			await page.evaluate(
-				`window.prepare(${JSON.stringify({ audio: microphoneConstraints, video: cameraConstraints })})`
-			);
-			pages.push(page);
-		}
-		for (const page of pages.slice(0, -1)) {
-			await page.evaluate(`window.join(${JSON.stringify(room)})`);
-		}
 		const last = pages.at(-1)!;
 		await last.evaluate(JOIN(`window.join(${JSON.stringify(room)})`));
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		return await timeline(pages, last);
 	} finally {
-		await Promise.all(contexts.map((context) => context.close()));
+		await close();
 	}
 }
 
@@ -289,10 +270,7 @@ const runs = Number(process.argv[3] ?? 1);
 // BUILD names another build to serve; the current one otherwise.
 const app = await startApp(process.env.BUILD);
 const floorServer = await startFloorServer();
-const browser = await chromium.launch({
-	executablePath: chromiumPath(),
-	args: [...baseArgs, ...fakeDeviceArgs]
-});
+const browser = await launchWithFakeDevices();
 try {
 	for (let run = 0; run < runs; run++) {
 		if (!process.env.NO_FLOOR) {
