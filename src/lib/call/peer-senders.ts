@@ -40,7 +40,10 @@ export class PeerSenders {
 	#applied: Encodings;
 	#report: (error: unknown) => void;
 
-	/** `applied`: the encodings the senders were made with, when this side made them. */
+	/**
+	 * `applied`: what the senders were last asked for, kept in the same record as whoever asked
+	 * (a prepared connection may still be setting the limits it was given while it waited).
+	 */
 	constructor(
 		pc: RTCPeerConnection,
 		tracks: LocalTracks,
@@ -51,7 +54,7 @@ export class PeerSenders {
 		this.#pc = pc;
 		this.#tracks = { ...tracks };
 		this.#limits = limits;
-		this.#applied = { ...applied };
+		this.#applied = applied;
 		this.#report = report;
 	}
 
@@ -83,10 +86,10 @@ export class PeerSenders {
 
 	/** Puts the tracks it holds into the senders that have other ones, then the limits. */
 	async replaceTracks(): Promise<void> {
-		const senders = this.#senders();
+		const transceivers = this.#pc.getTransceivers();
 		await Promise.all(
-			TRANSCEIVERS.map(async (role) => {
-				const sender = senders[role];
+			TRANSCEIVERS.map(async (role, index) => {
+				const sender = transceivers[index]?.sender;
 				const track = this.#tracks[role];
 				if (!sender || sender.track === track) return;
 				try {
@@ -101,16 +104,5 @@ export class PeerSenders {
 
 	applyLimits(): Promise<void> {
 		return applyLimits(this.#pc, this.#tracks, this.#limits, this.#level, this.#applied);
-	}
-
-	/** The sender for each role, once the transceivers exist on this side. */
-	#senders(): Partial<Record<TransceiverRole, RTCRtpSender>> {
-		const transceivers = this.#pc.getTransceivers();
-		return Object.fromEntries(
-			TRANSCEIVERS.flatMap((role, index) => {
-				const transceiver = transceivers[index];
-				return transceiver ? [[role, transceiver.sender]] : [];
-			})
-		);
 	}
 }
