@@ -47,7 +47,6 @@ async function seal(request: SealRequest): Promise<File> {
 	const handle = await folder.getFileHandle(into, { create: true });
 	const access = await handle.createSyncAccessHandle();
 	try {
-		access.truncate(0);
 		const source = new SealedSource(file, keys, salt, recordBytes);
 		for await (const { at, bytes } of source.pieces(start, end)) {
 			let written = 0;
@@ -55,6 +54,9 @@ async function seal(request: SealRequest): Promise<File> {
 				written += access.write(bytes.subarray(written), { at: at - start + written });
 			}
 		}
+		// Cut to size only now: emptying the file first gave its blocks back to the disk, and
+		// writing the next chunk took them again (ten times the write's time, at random).
+		access.truncate(Math.max(0, Math.min(end, source.size) - start));
 		access.flush();
 	} finally {
 		access.close();
