@@ -9,6 +9,7 @@
  * a third of the plain one's speed, and its chunks grew the browser by hundreds of MiB).
  */
 import type { RecordKeys } from './records';
+import { writeSealedRange } from './chunk-file';
 import { SealedSource } from './seal-source';
 
 export interface SealRequest {
@@ -47,15 +48,7 @@ async function seal(request: SealRequest): Promise<File> {
 	const handle = await folder.getFileHandle(into, { create: true });
 	const access = await handle.createSyncAccessHandle();
 	try {
-		access.truncate(0);
-		const source = new SealedSource(file, keys, salt, recordBytes);
-		for await (const { at, bytes } of source.pieces(start, end)) {
-			let written = 0;
-			while (written < bytes.length) {
-				written += access.write(bytes.subarray(written), { at: at - start + written });
-			}
-		}
-		access.flush();
+		await writeSealedRange(access, new SealedSource(file, keys, salt, recordBytes), start, end);
 	} finally {
 		access.close();
 	}
