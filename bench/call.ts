@@ -111,7 +111,7 @@ export async function callAwaitingLastJoin(
 			const page = await context.newPage();
 			await page.goto(`${url}/r/${created.roomId}`);
 			await page.getByRole('textbox', { name: 'Your name' }).fill(`P${index}`);
-			await page.locator('button[aria-pressed="true"]', { hasText: 'Camera' }).waitFor();
+			await page.getByRole('button', { name: 'Camera', pressed: true }).waitFor();
 			pages.push(page);
 		}
 		for (const page of pages.slice(0, -1)) {

@@ -53,7 +53,7 @@ async function oneRun(
 		] as const) {
 			await page.goto(link);
 			await page.getByRole('textbox', { name: 'Your name' }).fill(name);
-			await page.locator('button[aria-pressed="true"]', { hasText: 'Camera' }).waitFor();
+			await page.getByRole('button', { name: 'Camera', pressed: true }).waitFor();
 		}
 		await b!.getByRole('button', { name: 'Join' }).click();
 		await b!.getByRole('button', { name: 'Leave' }).waitFor();

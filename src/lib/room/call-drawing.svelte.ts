@@ -15,6 +15,12 @@
  * every camera's first frame is on screen and the page has a moment: drawn with the call, or
  * even between a camera's first packets and its first painted frame, they held up those frames
  * by tens of milliseconds.
+ *
+ * Even drawn then, the call took the main thread between the answer set and the first remote
+ * frame (in a traced two-person join, 19 ms of Svelte and 26 ms of style and layout). So while
+ * the person is still on the join screen, which they read for seconds, the call is drawn ahead,
+ * out of sight (`isAhead`), and the draw itself only reveals it. Not while coming back after a
+ * reload: that page joins at once, and drawing then would compete with its signaling.
  */
 import type { Mesh } from '../call/mesh.svelte';
 import { whenIdle } from '../idle';
@@ -25,13 +31,35 @@ const ANSWERS_WAIT_MS = 400;
 /** The longest the rest of the call waits for everyone's media, and then for a moment. */
 const COMPLETE_WAIT_MS = 1500;
 const IDLE_WAIT_MS = 300;
+/** The longest the join screen waits for a quiet moment to draw the call ahead. */
+const AHEAD_WAIT_MS = 1000;
 
 /** Create while a component initialises: it watches the session for as long as that lives. */
 export class CallDrawing {
+	/** Drawn out of sight, ready to be revealed (see CallScreen's `isShown`). */
+	isAhead = $state(false);
 	isDrawn = $state(false);
 	isComplete = $state(false);
 
-	constructor(session: RoomSession, mesh: Mesh) {
+	/** `isOnJoinScreen`: the person is on the join screen, not coming back to the call. */
+	constructor(session: RoomSession, mesh: Mesh, isOnJoinScreen: () => boolean) {
+		$effect(() => {
+			if (session.status === 'left' || session.status === 'ended') {
+				this.isAhead = false;
+				return;
+			}
+			if (this.isAhead || session.status !== 'idle' || !isOnJoinScreen()) return;
+			let isCurrent = true;
+			// A join pressed first is drawn when it is answered, as before: drawing it ahead then
+			// would hold up the join's own signaling.
+			whenIdle(() => {
+				if (isCurrent && session.status === 'idle') this.isAhead = true;
+			}, AHEAD_WAIT_MS);
+			return () => {
+				isCurrent = false;
+			};
+		});
+
 		$effect(() => {
 			if (!session.isInRoom) {
 				if (session.status !== 'stopping') this.isDrawn = false;
