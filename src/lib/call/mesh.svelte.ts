@@ -9,6 +9,7 @@ import type { PeerInfo, RelayedSignal, SignalPayload } from '../protocol';
 import { getSocket } from '../socket';
 import type { RoomSession } from '../room/session.svelte';
 import type { DataChannelName } from './data-channels';
+import { FirstCallFirst } from './first-call-first.svelte';
 import { isFromNewConnection } from './fingerprint';
 import type { LocalMedia } from './local-media.svelte';
 import { paintedFrames } from './painted-frames.svelte';
@@ -35,6 +36,9 @@ export class Mesh {
 	#certificate: RTCCertificate | undefined;
 	/** Connections made while the join request is on its way, for the people its answer names. */
 	#prepared: PreparedConnection[] = [];
+	#firstCallFirst = new FirstCallFirst(
+		(peer) => this.#session.peers.find((person) => person.id === peer.id)?.media.video ?? false
+	);
 
 	constructor(session: RoomSession, local: LocalMedia) {
 		this.#session = session;
@@ -194,6 +198,7 @@ export class Mesh {
 		this.#stopEffects();
 		this.#stopSignals();
 		this.#stopPresence();
+		this.#firstCallFirst.stop();
 		this.dropPreparedCalls();
 		for (const peer of this.peers.values()) peer.close();
 		this.peers.clear();
@@ -275,7 +280,7 @@ export class Mesh {
 		}
 		// A signal can outrun the presence update that announces its sender.
 		const peer = existing ?? this.#connect(from, selfId, false, sendLimitsFor(this.peers.size + 2));
-		void peer.handleSignal(payload as SignalPayload);
+		this.#firstCallFirst.deliver(peer, payload as SignalPayload);
 	}
 }
 
