@@ -22,6 +22,8 @@ type MessageListener = (peer: Peer, data: string) => void;
 /** Built ahead for at most this many people: a room's default size, less the one joining. */
 const MAX_PREPARED_CALLS = 3;
 type OpenListener = (peer: Peer) => void;
+/** The longest a room's new send limits wait for a newcomer's first frame to be painted here. */
+const LIMITS_WAIT_MS = 3000;
 
 export class Mesh {
 	readonly peers = new SvelteMap<string, Peer>();
@@ -76,7 +78,14 @@ export class Mesh {
 				// and the others follow once no connection is still being made.
 				for (const peer of this.peers.values()) if (peer.state === 'connecting') return;
 				const limits = sendLimitsFor(this.peers.size + 1);
-				for (const peer of this.peers.values()) void peer.setLimits(limits);
+				const apply = () => {
+					for (const peer of this.peers.values()) void peer.setLimits(limits);
+				};
+				// Connected is not yet seen: the newcomer's first frames were still being encoded and
+				// decoded when the keyframes of the resized copies came, on every page at once.
+				if (!this.isAwaitingFirstFrames) return apply();
+				const applyAnyway = setTimeout(apply, LIMITS_WAIT_MS);
+				return () => clearTimeout(applyAnyway);
 			});
 			$effect(() => {
 				// Tell the room what we send, so their tiles show video or an avatar and the mic mark.
