@@ -9,7 +9,8 @@ import type { PeerInfo, RelayedSignal, SignalPayload } from '../protocol';
 import { getSocket } from '../socket';
 import type { RoomSession } from '../room/session.svelte';
 import type { DataChannelName } from './data-channels';
-import { FirstCallFirst } from './first-call-first.svelte';
+import { FirstCallFirst } from './first-call-first';
+import { whenFirstFrame } from './first-frame.svelte';
 import { isFromNewConnection } from './fingerprint';
 import type { LocalMedia } from './local-media.svelte';
 import { paintedFrames } from './painted-frames.svelte';
@@ -38,8 +39,12 @@ export class Mesh {
 	#certificate: RTCCertificate | undefined;
 	/** Connections made while the join request is on its way, for the people its answer names. */
 	#prepared: PreparedConnection[] = [];
-	#firstCallFirst = new FirstCallFirst(
-		(peer) => this.#session.peers.find((person) => person.id === peer.id)?.media.video ?? false
+	#firstCallFirst = new FirstCallFirst<Peer>((peer, up) =>
+		whenFirstFrame(
+			peer,
+			() => this.#session.peers.find((person) => person.id === peer.id)?.media.video ?? false,
+			up
+		)
 	);
 
 	constructor(session: RoomSession, local: LocalMedia) {
