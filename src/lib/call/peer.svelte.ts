@@ -73,12 +73,6 @@ export class Peer {
 	#answerSet: () => void = () => {};
 	#sending: PeerSenders;
 	#audioReceiver: RTCRtpReceiver | undefined;
-	/**
-	 * The newcomer's tracks, while this side answers their first offer. Shown at once, they had
-	 * the tile, the people list and the recording's mix drawn (tens of milliseconds on a busy
-	 * page) between setting the offer and making the answer, which the newcomer waits for.
-	 */
-	#tracksAwaitingAnswer: [MediaStreamTrack, RTCRtpTransceiver][] | undefined;
 
 	constructor(options: PeerOptions) {
 		this.id = options.remoteId;
@@ -112,10 +106,7 @@ export class Peer {
 				this.#signal({ candidate: candidate ? candidate.toJSON() : null } as SignalPayload);
 			};
 		}
-		pc.ontrack = ({ track, transceiver }) => {
-			if (this.#tracksAwaitingAnswer) this.#tracksAwaitingAnswer.push([track, transceiver]);
-			else this.#receive(track, transceiver);
-		};
+		pc.ontrack = ({ track, transceiver }) => this.#receive(track, transceiver);
 		pc.oniceconnectionstatechange = () => this.#onIceState();
 		pc.onconnectionstatechange = () => {
 			if (pc.connectionState === 'connected') this.state = 'connected';
@@ -151,21 +142,13 @@ export class Peer {
 				this.#ignoreOffer = !this.polite && isOfferCollision;
 				if (this.#ignoreOffer) return;
 				this.#isSettingRemoteAnswerPending = description.type === 'answer';
-				const isFirstOffer = description.type === 'offer' && !pc.remoteDescription;
-				if (isFirstOffer) this.#tracksAwaitingAnswer = [];
-				try {
-					await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
-					this.#isSettingRemoteAnswerPending = false;
-					if (description.type === 'answer') this.#answerSet();
-					if (description.type === 'offer') {
-						this.#adoptTransceivers();
-						await pc.setLocalDescription();
-						this.#sendDescription();
-					}
-				} finally {
-					if (isFirstOffer) this.#showAwaitingTracks();
-				}
+				await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
+				this.#isSettingRemoteAnswerPending = false;
+				if (description.type === 'answer') this.#answerSet();
 				if (description.type === 'offer') {
+					this.#adoptTransceivers();
+					await pc.setLocalDescription();
+					this.#sendDescription();
 					// After the answer is on its way: tracks and limits change no SDP, and they are
 					// in place well before the connection is up to carry media.
 					await this.#sending.replaceTracks();
@@ -271,12 +254,6 @@ export class Peer {
 	 */
 	#openChannels(): void {
 		this.#channels.open(this.pc);
-	}
-
-	#showAwaitingTracks(): void {
-		const tracks = this.#tracksAwaitingAnswer ?? [];
-		this.#tracksAwaitingAnswer = undefined;
-		for (const [track, transceiver] of tracks) this.#receive(track, transceiver);
 	}
 
 	#receive(track: MediaStreamTrack, transceiver: RTCRtpTransceiver): void {
