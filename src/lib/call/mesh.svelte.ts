@@ -39,6 +39,8 @@ export class Mesh {
 	#certificate: RTCCertificate | undefined;
 	/** Connections made while the join request is on its way, for the people its answer names. */
 	#prepared: PreparedConnection[] = [];
+	/** Changes only when the wait starts or ends, not at each frame painted meanwhile. */
+	#isAwaitingFirstFrames = $derived(this.isAwaitingFirstFrames);
 	#firstCallFirst = new FirstCallFirst<Peer>((peer, up) =>
 		whenFirstFrame(
 			peer,
@@ -83,14 +85,14 @@ export class Mesh {
 				// and the others follow once no connection is still being made.
 				for (const peer of this.peers.values()) if (peer.state === 'connecting') return;
 				const limits = sendLimitsFor(this.peers.size + 1);
-				const apply = () => {
-					for (const peer of this.peers.values()) void peer.setLimits(limits);
-				};
 				// Connected is not yet seen: the newcomer's first frames were still being encoded and
-				// decoded when the keyframes of the resized copies came, on every page at once.
-				if (!this.isAwaitingFirstFrames) return apply();
-				const applyAnyway = setTimeout(apply, LIMITS_WAIT_MS);
-				return () => clearTimeout(applyAnyway);
+				// decoded when the keyframes of the resized copies came, on every page at once. Never
+				// within the callback that painted a first frame either: asking each sender blocks.
+				const waitMs = this.#isAwaitingFirstFrames ? LIMITS_WAIT_MS : 0;
+				const apply = setTimeout(() => {
+					for (const peer of this.peers.values()) void peer.setLimits(limits);
+				}, waitMs);
+				return () => clearTimeout(apply);
 			});
 			$effect(() => {
 				// Tell the room what we send, so their tiles show video or an avatar and the mic mark.
