@@ -9,6 +9,8 @@ import type { PeerInfo, RelayedSignal, SignalPayload } from '../protocol';
 import { getSocket } from '../socket';
 import type { RoomSession } from '../room/session.svelte';
 import type { DataChannelName } from './data-channels';
+import { FirstCallFirst } from './first-call-first';
+import { whenFirstFrame } from './first-frame.svelte';
 import { isFromNewConnection } from './fingerprint';
 import type { LocalMedia } from './local-media.svelte';
 import { paintedFrames } from './painted-frames.svelte';
@@ -21,6 +23,8 @@ type MessageListener = (peer: Peer, data: string) => void;
 /** Built ahead for at most this many people: a room's default size, less the one joining. */
 const MAX_PREPARED_CALLS = 3;
 type OpenListener = (peer: Peer) => void;
+/** The longest a room's new send limits wait for a newcomer's first frame to be painted here. */
+const LIMITS_WAIT_MS = 3000;
 
 export class Mesh {
 	readonly peers = new SvelteMap<string, Peer>();
@@ -35,6 +39,15 @@ export class Mesh {
 	#certificate: RTCCertificate | undefined;
 	/** Connections made while the join request is on its way, for the people its answer names. */
 	#prepared: PreparedConnection[] = [];
+	/** Changes only when the wait starts or ends, not at each frame painted meanwhile. */
+	#isAwaitingFirstFrames = $derived(this.isAwaitingFirstFrames);
+	#firstCallFirst = new FirstCallFirst<Peer>((peer, up) =>
+		whenFirstFrame(
+			peer,
+			() => this.#session.peers.find((person) => person.id === peer.id)?.media.video ?? false,
+			up
+		)
+	);
 
 	constructor(session: RoomSession, local: LocalMedia) {
 		this.#session = session;
@@ -72,7 +85,14 @@ export class Mesh {
 				// and the others follow once no connection is still being made.
 				for (const peer of this.peers.values()) if (peer.state === 'connecting') return;
 				const limits = sendLimitsFor(this.peers.size + 1);
-				for (const peer of this.peers.values()) void peer.setLimits(limits);
+				// Connected is not yet seen: the newcomer's first frames were still being encoded and
+				// decoded when the keyframes of the resized copies came, on every page at once. Never
+				// within the callback that painted a first frame either: asking each sender blocks.
+				const waitMs = this.#isAwaitingFirstFrames ? LIMITS_WAIT_MS : 0;
+				const apply = setTimeout(() => {
+					for (const peer of this.peers.values()) void peer.setLimits(limits);
+				}, waitMs);
+				return () => clearTimeout(apply);
 			});
 			$effect(() => {
 				// Tell the room what we send, so their tiles show video or an avatar and the mic mark.
@@ -194,6 +214,7 @@ export class Mesh {
 		this.#stopEffects();
 		this.#stopSignals();
 		this.#stopPresence();
+		this.#firstCallFirst.stop();
 		this.dropPreparedCalls();
 		for (const peer of this.peers.values()) peer.close();
 		this.peers.clear();
@@ -275,7 +296,7 @@ export class Mesh {
 		}
 		// A signal can outrun the presence update that announces its sender.
 		const peer = existing ?? this.#connect(from, selfId, false, sendLimitsFor(this.peers.size + 2));
-		void peer.handleSignal(payload as SignalPayload);
+		this.#firstCallFirst.deliver(peer, payload as SignalPayload);
 	}
 }
 
