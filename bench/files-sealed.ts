@@ -17,10 +17,18 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type BrowserContext } from '@playwright/test';
 import { UPLOAD_CHUNK_BYTES } from '../src/lib/protocol.ts';
 import { baseArgs, chromiumPath } from '../tests/e2e/browser.ts';
 import { chromiumCpuSeconds, chromiumRss, cpuSecondsOf } from './proc.ts';
+import {
+	deleteShared,
+	fileTokenOf,
+	plainDownload,
+	plainUpload,
+	sealedDownload,
+	sealedUpload
+} from './sealed-transfers.ts';
 import type { Benchmark } from './run.ts';
 
 const MiB = 2 ** 20;
@@ -151,92 +159,6 @@ async function startServer(uploadDir: string, signal: AbortSignal) {
 	return { child, url };
 }
 
-/** The seat's file credential, as the page's join answer carried it. */
-function fileTokenOf(page: Page): () => string {
-	let token = '';
-	page.on('websocket', (socket) =>
-		socket.on('framereceived', ({ payload }) => {
-			const match = /"fileToken":"([\w-]+)"/.exec(String(payload));
-			if (match) token = match[1]!;
-		})
-	);
-	return () => token;
-}
-
-/** The unsealed path: the same File, sent by the page in the PATCHes tus-js-client sends. */
-async function plainUpload(page: Page, token: string): Promise<string> {
-	return page.evaluate(
-		async ({ token, chunkBytes }) => {
-			const file = (document.querySelector('#bench-file') as HTMLInputElement).files![0]!;
-			const auth = { Authorization: `Bearer ${token}`, 'Tus-Resumable': '1.0.0' };
-			const created = await fetch('/files/uploads', {
-				method: 'POST',
-				headers: {
-					...auth,
-					'Upload-Length': String(file.size),
-					'Upload-Metadata': `filename ${btoa('plain.bin')}`
-				}
-			});
-			const location = created.headers.get('Location');
-			if (!location) throw new Error(`upload refused: ${await created.text()}`);
-			for (let offset = 0; offset < file.size; offset += chunkBytes) {
-				const sent = await fetch(location, {
-					method: 'PATCH',
-					headers: {
-						...auth,
-						'Upload-Offset': String(offset),
-						'Content-Type': 'application/offset+octet-stream'
-					},
-					body: file.slice(offset, offset + chunkBytes)
-				});
-				if (!sent.ok) throw new Error(`PATCH failed: ${sent.status}`);
-			}
-			return location.split('/').at(-1)!;
-		},
-		{ token, chunkBytes: UPLOAD_CHUNK_BYTES }
-	);
-}
-
-/** The sealed path: dropped on the page as a person drops it, done when Bo's list shows it. */
-async function sealedUpload(ana: Page, bo: Page): Promise<void> {
-	await ana.evaluate(() => {
-		const file = (document.querySelector('#bench-file') as HTMLInputElement).files![0]!;
-		const dataTransfer = new DataTransfer();
-		dataTransfer.items.add(file);
-		for (const type of ['dragenter', 'drop']) {
-			document.body.dispatchEvent(
-				new DragEvent(type, { dataTransfer, bubbles: true, cancelable: true })
-			);
-		}
-	});
-	await bo
-		.getByRole('link', { name: 'Download big.bin' })
-		.waitFor({ timeout: 600_000, state: 'attached' });
-}
-
-async function plainDownload(page: Page, token: string, id: string) {
-	const link = await page.evaluate(
-		async ({ token, id }) => {
-			const answer = await fetch('/files/links', {
-				method: 'POST',
-				headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-				body: JSON.stringify({ ids: [id] })
-			});
-			return ((await answer.json()) as { links: { download: string }[] }).links[0]!.download;
-		},
-		{ token, id }
-	);
-	const [download] = await Promise.all([
-		page.waitForEvent('download', { timeout: 600_000 }),
-		page.evaluate((href) => {
-			const anchor = Object.assign(document.createElement('a'), { href, download: 'plain.bin' });
-			anchor.click();
-		}, link)
-	]);
-	await download.path();
-	await download.delete();
-}
-
 /** One round in a fresh browser: Ana and Bo in a call, and the four transfers timed. */
 async function measureRound(
 	context: BrowserContext,
@@ -295,21 +217,6 @@ async function measureRound(
 	// Ana's files go when she leaves; deleted now, the next round's server holds no more.
 	await deleteShared(ana, bo);
 	return { plainUp, sealedUp, plainDown, sealedDown };
-}
-
-/** Ana deletes the file she shared, and Bo's list no longer offers it. */
-async function deleteShared(ana: Page, bo: Page): Promise<void> {
-	await ana.getByRole('button', { name: 'Delete big.bin' }).click();
-	await bo.getByRole('link', { name: 'Download big.bin' }).waitFor({ state: 'detached' });
-}
-
-/** Done when the browser has the whole file on disk. */
-async function sealedDownload(page: Page) {
-	const [download] = await Promise.all([
-		page.waitForEvent('download', { timeout: 600_000 }),
-		page.getByRole('link', { name: 'Download big.bin' }).click()
-	]);
-	return { path: await download.path(), delete: () => download.delete() };
 }
 
 /**
