@@ -14,6 +14,7 @@ import { readConfig } from '../server/config.ts';
 import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
 import { cameraConstraints, microphoneConstraints } from '../src/lib/call/capture.ts';
 import { startFloorServer } from './floor/server.ts';
+import { median } from './median.ts';
 
 /** Join times on a busy 2-core machine spread widely; seven runs steady the median. */
 const RUNS = 7;
@@ -29,17 +30,24 @@ function flag(name: string): number | undefined {
 }
 
 /**
- * Runs in the page: starts the clock, joins, and resolves at the first remote frame painted.
- * Kept as source text: tsx would wrap a real function in helpers the page does not have.
+ * Runs in the page: starts the clock, joins, and resolves with the first and the last remote
+ * tile's first painted frame once `tiles` of them have painted (a tile is the `figure` the video
+ * is in, named by its label; the floor's bare videos count each). Kept as source text: tsx would
+ * wrap a real function in helpers the page does not have.
  */
-const MEASURE_IN_PAGE = `({ join, videos }) => new Promise((resolve) => {
+const MEASURE_IN_PAGE = `({ join, videos, tiles }) => new Promise((resolve) => {
 	const start = performance.now();
+	const painted = new Map();
 	const watched = new WeakSet();
 	const poll = () => {
 		for (const video of document.querySelectorAll(videos)) {
 			if (watched.has(video)) continue;
 			watched.add(video);
-			video.requestVideoFrameCallback(() => resolve(performance.now() - start));
+			const tile = video.closest('figure')?.getAttribute('aria-label') ?? video;
+			video.requestVideoFrameCallback(() => {
+				if (!painted.has(tile)) painted.set(tile, performance.now() - start);
+				if (painted.size >= tiles) resolve([Math.min(...painted.values()), Math.max(...painted.values())]);
+			});
 		}
 		setTimeout(poll, 2);
 	};
@@ -48,8 +56,14 @@ const MEASURE_IN_PAGE = `({ join, videos }) => new Promise((resolve) => {
 	poll();
 })`;
 
-function measure(page: Page, join: string, videos: string): Promise<number> {
-	return page.evaluate(`(${MEASURE_IN_PAGE})(${JSON.stringify({ join, videos })})`);
+/** Milliseconds from the join to the first and the last of `tiles` remote tiles' first frames. */
+function measure(
+	page: Page,
+	join: string,
+	videos: string,
+	tiles = 1
+): Promise<[first: number, last: number]> {
+	return page.evaluate(`(${MEASURE_IN_PAGE})(${JSON.stringify({ join, videos, tiles })})`);
 }
 
 /** Chromium as the call benchmarks drive it: a fake camera and microphone, no prompts. */
@@ -131,6 +145,21 @@ export async function dropcallRun(
 	people: number,
 	recording: boolean
 ): Promise<number> {
+	const [first] = await dropcallFrames(browser, url, people, recording, 1);
+	return first;
+}
+
+/**
+ * The last person's join into a call of `people`: milliseconds to the first and the last of
+ * `tiles` remote tiles' first painted frames.
+ */
+export async function dropcallFrames(
+	browser: Browser,
+	url: string,
+	people: number,
+	recording: boolean,
+	tiles: number
+): Promise<[first: number, last: number]> {
 	const { pages, close } = await callAwaitingLastJoin(browser, url, people);
 	try {
 		// With recording the figure is the call with everything on: recording, and every page
@@ -143,7 +172,8 @@ export async function dropcallRun(
 		return await measure(
 			last,
 			`document.querySelector('form button[type=submit]').click()`,
-			`figure:not([aria-label="P${people - 1}"]) video`
+			`figure:not([aria-label="P${people - 1}"]) video`,
+			tiles
 		);
 	} finally {
 		await close();
@@ -193,16 +223,12 @@ export async function floorCall(
 export async function floorRun(browser: Browser, url: string, people: number, room: string) {
 	const { pages, close } = await floorCall(browser, url, people, room, people - 1);
 	try {
-		return await measure(pages.at(-1)!, `window.join(${JSON.stringify(room)})`, 'video');
+		const [first] = await measure(pages.at(-1)!, `window.join(${JSON.stringify(room)})`, 'video');
+		return first;
 	} finally {
 		await close();
 	}
 }
-
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-};
 
 export async function benchCall(): Promise<void> {
 	const runs = flag('runs') ?? RUNS;

@@ -30,6 +30,7 @@ import {
 	sealedUpload
 } from './sealed-transfers.ts';
 import type { Benchmark } from './run.ts';
+import { median } from './median.ts';
 
 const MiB = 2 ** 20;
 const root = join(import.meta.dirname, '..');
@@ -76,8 +77,6 @@ export const filesSealedBenchmark: Benchmark = {
 					await browser.close();
 				}
 			}
-			const median = (values: number[]) =>
-				[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 			const of = (pick: (round: Round) => Measured) => ({
 				seconds: median(rounds.map((round) => pick(round).seconds)),
 				cpuSeconds: median(rounds.map((round) => pick(round).cpuSeconds)),

@@ -24,6 +24,7 @@ import {
 } from './servers.ts';
 import { CpuWatch, MemoryWatch, type CpuTime } from './proc.ts';
 import type { Benchmark } from './run.ts';
+import { median } from './median.ts';
 
 const FILE_BYTES = 2 ** 30;
 /** Downloads are fetched as a browser fetches them, by native code, where curl is installed. */
@@ -166,7 +167,6 @@ export const filesBenchmark: Benchmark = {
 
 function report(rounds: Round[], peakGrowth: number, loadBefore: number): string[] {
 	const rate = (seconds: number) => FILE_BYTES / MiB / seconds;
-	const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 	const speed = (pick: (round: Round) => number) => fixed(median(rounds.map((r) => rate(pick(r)))));
 	const each = (pick: (round: Round) => number) =>
 		rounds.map((r) => rate(pick(r)).toFixed(0)).join(', ');

@@ -6,6 +6,7 @@
 
 import { startFloorServer } from './floor/server.ts';
 import { dropcallRun, floorRun, launchWithFakeDevices, startApp } from './call.ts';
+import { median } from './median.ts';
 
 const [dirA, dirB] = process.argv.slice(2, 4) as [string, string];
 const people = Number(process.argv[4] ?? 2);
@@ -15,8 +16,6 @@ const a = await startApp(dirA);
 const b = await startApp(dirB);
 const floor = await startFloorServer();
 const browser = await launchWithFakeDevices();
-const median = (values: number[]) =>
-	[...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 const result = { floor: [] as number[], A: [] as number[], B: [] as number[] };
 try {
 	for (let run = 0; run < runs; run++) {

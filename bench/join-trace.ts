@@ -15,6 +15,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { startFloorServer } from './floor/server.ts';
 import { callAwaitingLastJoin, floorCall, launchWithFakeDevices, startApp } from './call.ts';
+import { median } from './median.ts';
 
 const TRACE = `(() => {
 	const log = [];
@@ -179,8 +180,6 @@ function phases(kind: string, events: Event[], last: number) {
 }
 
 function printPhases() {
-	const median = (values: number[]) =>
-		[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 	for (const [kind, log] of Object.entries(phaseLog)) {
 		console.log(
 			`${kind} medians: ` +

@@ -15,6 +15,7 @@ import { io } from 'socket.io-client';
 import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
 import { startApp } from './call.ts';
 import type { Benchmark } from './run.ts';
+import { median } from './median.ts';
 
 const PEOPLE = 4;
 const WINDOW_MS = 10_000;
@@ -57,8 +58,6 @@ function setHidden(page: Page, isHidden: boolean): Promise<void> {
 	})()`);
 }
 
-const median = (values: number[]) =>
-	[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
 
 async function callOf(browser: Browser, url: string) {

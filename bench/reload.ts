@@ -9,6 +9,7 @@ import { io } from 'socket.io-client';
 import { baseArgs, chromiumPath, fakeDeviceArgs } from '../tests/e2e/browser.ts';
 import { startApp } from './call.ts';
 import type { Benchmark } from './run.ts';
+import { median } from './median.ts';
 
 const RUNS = 5;
 
@@ -72,11 +73,6 @@ async function oneRun(
 		await Promise.all(contexts.map((context) => context.close()));
 	}
 }
-
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-};
 
 export const reloadBenchmark: Benchmark = {
 	name: 'Reload: back in the call',
