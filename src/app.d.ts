@@ -1,4 +1,4 @@
-/// <reference types="vite-plugin-pwa/svelte" />
+/// <reference types="vite-plugin-pwa/client" />
 /// <reference types="vite-plugin-pwa/info" />
 // See https://svelte.dev/docs/kit/types#app.d.ts
 declare global {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseArgs, chromiumPath } from './browser';
+import { createRoom } from './helpers';
 
 test('the manifest describes an installable app with a share target', async ({ request }) => {
 	const response = await request.get('/manifest.webmanifest');
@@ -61,4 +62,34 @@ test('the service worker takes over and the app opens offline', async ({ page, c
 	await page.goto('/r/AAAAAAAAAAAAAAAAAAAAAA').catch(() => {});
 	await expect(page.getByRole('status').filter({ hasText: 'You are offline' })).toBeVisible();
 	await context.setOffline(false);
+});
+
+test('a room opened from an invite registers the service worker once the call has settled', async ({
+	page,
+	browser
+}) => {
+	// Its install fetches the whole app, which slowed a join made meanwhile.
+	const link = await createRoom(page);
+	const context = await browser.newContext();
+	try {
+		const guest = await context.newPage();
+		const registration = () =>
+			guest.evaluate(async () => (await navigator.serviceWorker.getRegistration()) !== undefined);
+		await guest.goto(link);
+		await guest.getByRole('textbox', { name: 'Your name' }).fill('Bo');
+		// Long enough for a page that registers on load: the lobby's has by then.
+		await guest.waitForTimeout(1500);
+		expect(await registration()).toBe(false);
+		await guest.getByRole('button', { name: 'Join' }).click();
+		await expect(guest.getByRole('button', { name: 'Leave' })).toBeVisible();
+		expect(await registration()).toBe(false);
+		await expect.poll(registration, { timeout: 15_000 }).toBe(true);
+		await expect
+			.poll(() => guest.evaluate(() => navigator.serviceWorker.controller !== null), {
+				timeout: 15_000
+			})
+			.toBe(true);
+	} finally {
+		await context.close();
+	}
 });

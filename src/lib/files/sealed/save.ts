@@ -11,9 +11,12 @@ import type { DownloadOutcome, DownloadTicket } from './download-ticket';
 import { SEALED_DOWNLOADS_PATH } from './download-ticket';
 import { openSealedBody } from './open-stream';
 import { TamperedError } from './records';
+import { serviceWorker } from '../../pwa/service-worker.svelte';
 
 /** How long a freshly opened page waits for its new service worker to take it over. */
 const WORKER_WAIT_MS = 3000;
+/** How long it waits when the download itself registered the worker, which installs first. */
+const INSTALL_WAIT_MS = 15_000;
 /**
  * How long the worker has to take up a download's ticket. It answers as the ticket arrives; a
  * stopped worker is started first, which takes a second or two on a slow phone. One that never
@@ -49,10 +52,15 @@ export async function saveSealedFile(save: SealedSave): Promise<SaveOutcome> {
 async function controllingWorker(): Promise<ServiceWorker | undefined> {
 	if (!('serviceWorker' in navigator)) return undefined;
 	if (navigator.serviceWorker.controller) return navigator.serviceWorker.controller;
+	// A room page registers its worker a while into the call (pwa/service-worker.svelte.ts); a
+	// download before then has it installed now, which fetches the whole app first.
+	const isInstalling = !serviceWorker.isRegistered;
+	serviceWorker.registerNow();
 	const taken = new Promise<void>((resolve) =>
 		navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true })
 	);
-	await Promise.race([taken, new Promise((resolve) => setTimeout(resolve, WORKER_WAIT_MS))]);
+	const waitMs = isInstalling ? INSTALL_WAIT_MS : WORKER_WAIT_MS;
+	await Promise.race([taken, new Promise((resolve) => setTimeout(resolve, waitMs))]);
 	return navigator.serviceWorker.controller ?? undefined;
 }
 
