@@ -56,6 +56,10 @@ const MEASURE_IN_PAGE = `({ join, videos, tiles }) => new Promise((resolve) => {
 	poll();
 })`;
 
+/** Wraps the timed join, for diagnostics that watch the machine meanwhile (bench/join-cpu.ts). */
+export type AroundJoin = <T>(join: () => Promise<T>) => Promise<T>;
+const joinAsIs: AroundJoin = (join) => join();
+
 /** Milliseconds from the join to the first and the last of `tiles` remote tiles' first frames. */
 function measure(
 	page: Page,
@@ -143,9 +147,10 @@ export async function dropcallRun(
 	browser: Browser,
 	url: string,
 	people: number,
-	recording: boolean
+	recording: boolean,
+	around: AroundJoin = joinAsIs
 ): Promise<number> {
-	const [first] = await dropcallFrames(browser, url, people, recording, 1);
+	const [first] = await dropcallFrames(browser, url, people, recording, 1, around);
 	return first;
 }
 
@@ -158,7 +163,8 @@ export async function dropcallFrames(
 	url: string,
 	people: number,
 	recording: boolean,
-	tiles: number
+	tiles: number,
+	around: AroundJoin = joinAsIs
 ): Promise<[first: number, last: number]> {
 	const { pages, close } = await callAwaitingLastJoin(browser, url, people);
 	try {
@@ -169,11 +175,13 @@ export async function dropcallFrames(
 			await pages[0]!.getByRole('button', { name: 'Stop recording' }).waitFor();
 		}
 		const last = pages.at(-1)!;
-		return await measure(
-			last,
-			`document.querySelector('form button[type=submit]').click()`,
-			`figure:not([aria-label="P${people - 1}"]) video`,
-			tiles
+		return await around(() =>
+			measure(
+				last,
+				`document.querySelector('form button[type=submit]').click()`,
+				`figure:not([aria-label="P${people - 1}"]) video`,
+				tiles
+			)
 		);
 	} finally {
 		await close();
@@ -220,10 +228,18 @@ export async function floorCall(
 	}
 }
 
-export async function floorRun(browser: Browser, url: string, people: number, room: string) {
+export async function floorRun(
+	browser: Browser,
+	url: string,
+	people: number,
+	room: string,
+	around: AroundJoin = joinAsIs
+) {
 	const { pages, close } = await floorCall(browser, url, people, room, people - 1);
 	try {
-		const [first] = await measure(pages.at(-1)!, `window.join(${JSON.stringify(room)})`, 'video');
+		const [first] = await around(() =>
+			measure(pages.at(-1)!, `window.join(${JSON.stringify(room)})`, 'video')
+		);
 		return first;
 	} finally {
 		await close();

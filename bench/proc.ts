@@ -72,11 +72,23 @@ export class CpuWatch {
 	}
 }
 
+/** What /proc/<pid>/stat (or a thread's, /proc/<pid>/task/<tid>/stat) says of it. */
+function readStat(path: string) {
+	const stat = readFileSync(path, 'utf8');
+	// Fields after the command name, which may itself contain spaces: utime is the 12th.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return {
+		name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+		parent: Number(fields[1]),
+		rssBytes: Number(fields[21]) * 4096,
+		// utime and stime, in clock ticks (100 a second on Linux).
+		cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100
+	};
+}
+
 /** CPU seconds (user and system) one process has spent so far. */
 export function cpuSecondsOf(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return (Number(fields[11]) + Number(fields[12])) / 100;
+	return readStat(`/proc/${pid}/stat`).cpuSeconds;
 }
 
 export interface ChromiumProcess {
@@ -94,10 +106,8 @@ export function chromiumProcesses(): ChromiumProcess[] {
 	for (const entry of readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-			parents.set(Number(entry), Number(fields[1]));
+			const { name, parent, rssBytes, cpuSeconds } = readStat(`/proc/${entry}/stat`);
+			parents.set(Number(entry), parent);
 			if (!/chrom/i.test(name)) continue;
 			const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
 			found.push({
@@ -106,9 +116,8 @@ export function chromiumProcesses(): ChromiumProcess[] {
 					/--utility-sub-type=(?:\w+\.)*(\w+)/.exec(commandLine)?.[1] ??
 					/--type=([\w-]+)/.exec(commandLine)?.[1] ??
 					'browser',
-				rssBytes: Number(fields[21]) * 4096,
-				// utime and stime, in clock ticks (100 a second on Linux).
-				cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100
+				rssBytes,
+				cpuSeconds
 			});
 		} catch {
 			// The process ended while being read.
@@ -121,6 +130,38 @@ export function chromiumProcesses(): ChromiumProcess[] {
 		return false;
 	};
 	return found.filter((chromiumProcess) => isOurs(chromiumProcess.pid));
+}
+
+export interface ChromiumThread {
+	pid: number;
+	/** Its process's kind (see ChromiumProcess). */
+	kind: string;
+	tid: number;
+	/** Chromium's name for the thread, cut to 15 characters by Linux. */
+	name: string;
+	cpuSeconds: number;
+}
+
+/** Every thread of the Chromium processes this benchmark started, with its CPU time so far. */
+export function chromiumThreads(): ChromiumThread[] {
+	const threads: ChromiumThread[] = [];
+	for (const { pid, kind } of chromiumProcesses()) {
+		let tids: string[];
+		try {
+			tids = readdirSync(`/proc/${pid}/task`);
+		} catch {
+			continue; // the process ended meanwhile
+		}
+		for (const tid of tids) {
+			try {
+				const { name, cpuSeconds } = readStat(`/proc/${pid}/task/${tid}/stat`);
+				threads.push({ pid, kind, tid: Number(tid), name, cpuSeconds });
+			} catch {
+				// The thread ended while being read.
+			}
+		}
+	}
+	return threads;
 }
 
 /** Resident memory of every Chromium process this benchmark started. */
