@@ -3,7 +3,7 @@
  * go through an analyser; remote ones use the level the receiver already computes, which
  * costs nothing and works while the audio is playing elsewhere.
  */
-let sharedContext: AudioContext | undefined;
+import { sharedAudioContext } from './audio-context';
 
 export interface LevelReader {
 	read(): number;
@@ -11,9 +11,7 @@ export interface LevelReader {
 }
 
 export function localLevel(track: MediaStreamTrack): LevelReader {
-	sharedContext ??= new AudioContext();
-	const context = sharedContext;
-	void context.resume().catch(() => {});
+	const context = sharedAudioContext();
 	const source = context.createMediaStreamSource(new MediaStream([track]));
 	const analyser = context.createAnalyser();
 	analyser.fftSize = 512;

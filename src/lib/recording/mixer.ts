@@ -4,6 +4,7 @@
  * rather than animation frames, which stop in a hidden tab and would stop the recording's
  * picture with them.
  */
+import { sharedAudioContext } from '../call/audio-context';
 
 export interface RecordedTile {
 	key: string;
@@ -24,7 +25,7 @@ export class CallMixer {
 	#canvas = document.createElement('canvas');
 	#context: CanvasRenderingContext2D;
 	#players = new Map<MediaStream, HTMLVideoElement>();
-	#audio = new AudioContext();
+	#audio = sharedAudioContext();
 	#destination: MediaStreamAudioDestinationNode;
 	#voices = new Map<MediaStream, MediaStreamAudioSourceNode>();
 	#timer: ReturnType<typeof setInterval>;
@@ -45,7 +46,6 @@ export class CallMixer {
 		this.#canvas.height = CANVAS_HEIGHT;
 		this.#context = this.#canvas.getContext('2d', { alpha: false })!;
 		this.#destination = this.#audio.createMediaStreamDestination();
-		void this.#audio.resume();
 		this.#draw();
 		const [video] = this.#canvas.captureStream(FRAMES_PER_SECOND).getVideoTracks();
 		const [audio] = this.#destination.stream.getAudioTracks();
@@ -60,7 +60,8 @@ export class CallMixer {
 		this.#players.clear();
 		for (const voice of this.#voices.values()) voice.disconnect();
 		this.#voices.clear();
-		void this.#audio.close();
+		// The page's context goes on for the voice meter.
+		this.#destination.disconnect();
 	}
 
 	#draw(): void {
