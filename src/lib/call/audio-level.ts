@@ -3,7 +3,7 @@
  * go through an analyser; remote ones use the level the receiver already computes, which
  * costs nothing and works while the audio is playing elsewhere.
  */
-import { sharedAudioContext } from './audio-context';
+import { useAudioContext } from './audio-context';
 
 export interface LevelReader {
 	read(): number;
@@ -11,7 +11,7 @@ export interface LevelReader {
 }
 
 export function localLevel(track: MediaStreamTrack): LevelReader {
-	const context = sharedAudioContext();
+	const { context, release } = useAudioContext();
 	const source = context.createMediaStreamSource(new MediaStream([track]));
 	const analyser = context.createAnalyser();
 	analyser.fftSize = 512;
@@ -28,6 +28,7 @@ export function localLevel(track: MediaStreamTrack): LevelReader {
 		},
 		close() {
 			source.disconnect();
+			release();
 		}
 	};
 }

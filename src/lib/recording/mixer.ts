@@ -4,7 +4,7 @@
  * rather than animation frames, which stop in a hidden tab and would stop the recording's
  * picture with them.
  */
-import { sharedAudioContext } from '../call/audio-context';
+import { useAudioContext } from '../call/audio-context';
 
 export interface RecordedTile {
 	key: string;
@@ -25,7 +25,8 @@ export class CallMixer {
 	#canvas = document.createElement('canvas');
 	#context: CanvasRenderingContext2D;
 	#players = new Map<MediaStream, HTMLVideoElement>();
-	#audio = sharedAudioContext();
+	#audioUse = useAudioContext();
+	#audio = this.#audioUse.context;
 	#destination: MediaStreamAudioDestinationNode;
 	#voices = new Map<MediaStream, MediaStreamAudioSourceNode>();
 	#timer: ReturnType<typeof setInterval>;
@@ -60,8 +61,9 @@ export class CallMixer {
 		this.#players.clear();
 		for (const voice of this.#voices.values()) voice.disconnect();
 		this.#voices.clear();
-		// The page's context goes on for the voice meter.
+		// The page's context goes on for the voice meter, if it has one.
 		this.#destination.disconnect();
+		this.#audioUse.release();
 	}
 
 	#draw(): void {
