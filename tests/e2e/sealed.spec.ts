@@ -137,12 +137,13 @@ test.describe('in one call of two', () => {
 	let boContext: BrowserContext;
 	let ana: Page;
 	let bo: Page;
+	let link: string;
 	test.beforeAll(async ({ browser }) => {
 		anaContext = await browser.newContext();
 		boContext = await browser.newContext();
 		ana = await anaContext.newPage();
 		bo = await boContext.newPage();
-		const link = await createRoom(ana, { name: 'Ana' });
+		link = await createRoom(ana, { name: 'Ana' });
 		await ana.getByRole('button', { name: 'Join' }).click();
 		await joinRoom(bo, link, 'Bo');
 		await Promise.all([ana, bo].map(openPanel));
@@ -191,6 +192,31 @@ test.describe('in one call of two', () => {
 		const [saved] = await Promise.all([bo.waitForEvent('download'), download.click()]);
 		expect(saved.suggestedFilename()).toBe('rose.png');
 		await expect(failed).toBeHidden();
+	});
+
+	test('where the browser refuses a service worker, a sealed download saves without waiting for one', async ({
+		browser
+	}) => {
+		// As in some private windows: registering throws. The download must not wait out the time
+		// a worker is given to install (15 s) before it saves another way.
+		const context = await browser.newContext();
+		await context.addInitScript(() => {
+			delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+			ServiceWorkerContainer.prototype.register = () =>
+				Promise.reject(new DOMException('Refused here', 'SecurityError'));
+		});
+		try {
+			const chul = await context.newPage();
+			await joinRoom(chul, link, 'Chul');
+			await openPanel(chul);
+			const [saved] = await Promise.all([
+				chul.waitForEvent('download', { timeout: 10_000 }),
+				chul.getByRole('link', { name: 'Download rose.png' }).click()
+			]);
+			expect(saved.suggestedFilename()).toBe('rose.png');
+		} finally {
+			await context.close();
+		}
 	});
 
 	test('a sealed upload cut off by a reload continues where it stopped and arrives intact', async () => {

@@ -17,6 +17,9 @@ class ServiceWorkerRegistration {
 	#update: ((reloadPage?: boolean) => Promise<void>) | undefined;
 	#holds = 0;
 	#isWanted = false;
+	#reportFailure: () => void = () => {};
+	/** Settles if registering fails: a browser that refuses workers here (a private window). */
+	readonly failed = new Promise<void>((resolve) => (this.#reportFailure = resolve));
 
 	/** Whether it has been registered by this page. */
 	get isRegistered(): boolean {
@@ -29,7 +32,10 @@ class ServiceWorkerRegistration {
 		this.#update = registerSW({
 			immediate: true,
 			onNeedRefresh: () => (this.needsRefresh = true),
-			onRegisterError: (error) => console.warn('Service worker registration failed', error)
+			onRegisterError: (error) => {
+				console.warn('Service worker registration failed', error);
+				this.#reportFailure();
+			}
 		});
 	}
 

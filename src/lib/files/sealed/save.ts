@@ -60,7 +60,8 @@ async function controllingWorker(): Promise<ServiceWorker | undefined> {
 		navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true })
 	);
 	const waitMs = isInstalling ? INSTALL_WAIT_MS : WORKER_WAIT_MS;
-	await Promise.race([taken, new Promise((resolve) => setTimeout(resolve, waitMs))]);
+	const timeUp = new Promise((resolve) => setTimeout(resolve, waitMs));
+	await Promise.race([taken, serviceWorker.failed, timeUp]);
 	return navigator.serviceWorker.controller ?? undefined;
 }
 
