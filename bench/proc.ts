@@ -47,20 +47,14 @@ export interface CpuTime {
 
 export class CpuWatch {
 	readonly #pid: number;
-	readonly #ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString()) || 100;
 
 	constructor(pid: number) {
 		this.#pid = pid;
 	}
 
 	async time(): Promise<CpuTime> {
-		const stat = await readFile(`/proc/${this.#pid}/stat`, 'utf8');
-		// Fields after the command name, which may itself contain spaces: utime is the 12th.
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return {
-			user: Number(fields[11]) / this.#ticksPerSecond,
-			system: Number(fields[12]) / this.#ticksPerSecond
-		};
+		const { user, system } = readStat(`/proc/${this.#pid}/stat`);
+		return { user, system };
 	}
 
 	/** Runs work and returns the CPU time the process used meanwhile. */
@@ -72,17 +66,23 @@ export class CpuWatch {
 	}
 }
 
+/** How /proc counts CPU time: clock ticks, 100 a second on Linux as built. */
+const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString()) || 100;
+
 /** What /proc/<pid>/stat (or a thread's, /proc/<pid>/task/<tid>/stat) says of it. */
 function readStat(path: string) {
 	const stat = readFileSync(path, 'utf8');
 	// Fields after the command name, which may itself contain spaces: utime is the 12th.
 	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	const user = Number(fields[11]) / TICKS_PER_SECOND;
+	const system = Number(fields[12]) / TICKS_PER_SECOND;
 	return {
 		name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
 		parent: Number(fields[1]),
 		rssBytes: Number(fields[21]) * 4096,
-		// utime and stime, in clock ticks (100 a second on Linux).
-		cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100
+		user,
+		system,
+		cpuSeconds: user + system
 	};
 }
 

@@ -21,14 +21,14 @@ class ServiceWorkerRegistration {
 	/** Settles if registering fails: a browser that refuses workers here (a private window). */
 	readonly failed = new Promise<void>((resolve) => (this.#reportFailure = resolve));
 
-	/** Whether it has been registered by this page. */
-	get isRegistered(): boolean {
-		return this.#update !== undefined;
-	}
-
-	/** Registers now, whatever holds it back: something on this page needs the worker. */
-	registerNow(): void {
-		if (this.#update || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
+	/**
+	 * Registers now, whatever holds it back: something on this page needs the worker. True when
+	 * this call registered it (its install has only begun), false when it was already.
+	 */
+	registerNow(): boolean {
+		if (this.#update || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) {
+			return false;
+		}
 		this.#update = registerSW({
 			immediate: true,
 			onNeedRefresh: () => (this.needsRefresh = true),
@@ -37,6 +37,7 @@ class ServiceWorkerRegistration {
 				this.#reportFailure();
 			}
 		});
+		return true;
 	}
 
 	/** Registers once the page has a moment, when nothing holds it back (see `hold`). */

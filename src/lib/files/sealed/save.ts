@@ -54,8 +54,7 @@ async function controllingWorker(): Promise<ServiceWorker | undefined> {
 	if (navigator.serviceWorker.controller) return navigator.serviceWorker.controller;
 	// A room page registers its worker a while into the call (pwa/service-worker.svelte.ts); a
 	// download before then has it installed now, which fetches the whole app first.
-	const isInstalling = !serviceWorker.isRegistered;
-	serviceWorker.registerNow();
+	const isInstalling = serviceWorker.registerNow();
 	const taken = new Promise<void>((resolve) =>
 		navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true })
 	);
